@@ -1,0 +1,109 @@
+/**
+ * Reads and validates everything in prompts/ once, at start. Every problem in every file
+ * is reported together, each with its path and field, so one run shows all there is to fix.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { ContentError } from '../core/errors.ts';
+import {
+  BehaviourLexiconSchema,
+  CONTENT_FILES,
+  type Content,
+  EmotionLexiconSchema,
+  FlagLexiconSchema,
+  GuidanceCatalogSchema,
+  NarrationSchema,
+  PlaybookStepSchema,
+  type PlaybookStep,
+  SelfCareSchema,
+  SignalsSchema,
+  SlotLexiconSchema,
+  StageLexiconSchema,
+} from '../core/content/schema.ts';
+import { checkContent } from '../core/content/check-content.ts';
+import { STEPS, type Step } from '../core/taxonomy.ts';
+
+export const DEFAULT_PROMPTS_DIR = new URL('../../prompts/', import.meta.url).pathname;
+
+class Collector {
+  readonly problems: { file: string; message: string }[] = [];
+  private readonly root: string;
+  constructor(root: string) {
+    this.root = root;
+  }
+
+  read<S extends z.ZodType>(rel: string, schema: S): z.infer<S> | undefined {
+    const path = join(this.root, rel);
+    let raw: unknown;
+    try {
+      raw = parseYaml(readFileSync(path, 'utf8'), { uniqueKeys: true });
+    } catch (err) {
+      const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file is missing' : (err as Error).message.split('\n')[0];
+      this.problems.push({ file: rel, message: why ?? 'unreadable' });
+      return undefined;
+    }
+    const result = schema.safeParse(raw);
+    if (!result.success) {
+      for (const issue of result.error.issues) {
+        const field = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
+        this.problems.push({ file: rel, message: `${field}: ${issue.message}` });
+      }
+      return undefined;
+    }
+    return result.data;
+  }
+}
+
+/** Loads prompts/ (or another directory with the same layout). Throws ContentError listing every problem. */
+export function loadContent(dir: string = DEFAULT_PROMPTS_DIR): Content {
+  const c = new Collector(dir);
+  const playbook = new Map<Step, PlaybookStep>();
+  const playbookDir = join(dir, 'playbook');
+  let files: string[] = [];
+  try {
+    files = readdirSync(playbookDir).filter((f) => f.endsWith('.yaml')).sort();
+  } catch {
+    c.problems.push({ file: 'playbook/', message: 'directory is missing' });
+  }
+  for (const f of files) {
+    const step = c.read(join('playbook', f), PlaybookStepSchema);
+    if (!step) continue;
+    if (`${step.id}.yaml` !== f) c.problems.push({ file: `playbook/${f}`, message: `id: "${step.id}" does not match the file name` });
+    playbook.set(step.id, step);
+  }
+  for (const s of STEPS) {
+    if (files.length > 0 && !files.includes(`${s}.yaml`)) c.problems.push({ file: `playbook/${s}.yaml`, message: 'file is missing' });
+  }
+  const parts = {
+    guidance: c.read(CONTENT_FILES.guidance, GuidanceCatalogSchema),
+    selfCare: c.read(CONTENT_FILES.selfCare, SelfCareSchema),
+    emotion: c.read(CONTENT_FILES.emotion, EmotionLexiconSchema),
+    stage: c.read(CONTENT_FILES.stage, StageLexiconSchema),
+    flags: c.read(CONTENT_FILES.flags, FlagLexiconSchema),
+    behaviours: c.read(CONTENT_FILES.behaviours, BehaviourLexiconSchema),
+    signals: c.read(CONTENT_FILES.signals, SignalsSchema),
+    narration: c.read(CONTENT_FILES.narration, NarrationSchema),
+    slots: c.read(CONTENT_FILES.slots, SlotLexiconSchema),
+  };
+  if (c.problems.length === 0) {
+    const content: Content = {
+      guidance: parts.guidance!,
+      playbook,
+      selfCare: parts.selfCare!.lines,
+      emotion: parts.emotion!,
+      stage: parts.stage!,
+      flags: parts.flags!,
+      behaviours: parts.behaviours!,
+      signals: parts.signals!,
+      narration: parts.narration!,
+      slots: parts.slots!,
+    };
+    // Cross-file rules (sources exist, patterns compile, slots are known).
+    c.problems.push(...checkContent(content));
+    if (c.problems.length === 0) return content;
+  }
+  const list = c.problems.map((p) => `  ${relative(process.cwd(), join(dir, p.file)) || p.file}: ${p.message}`);
+  throw new ContentError(relative(process.cwd(), dir) || dir, [`${c.problems.length} problem(s) in the content:\n${list.join('\n')}`]);
+}

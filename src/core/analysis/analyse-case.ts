@@ -1,0 +1,151 @@
+/**
+ * Reads a whole case: every customer turn, in the light of the ones before it, and the
+ * agent turns between them (what the agent already did). Pure and synchronous.
+ */
+import type { Turn } from '../case.ts';
+import { InputError } from '../errors.ts';
+import { FLAGS, type Behaviour, type Emotion, type Flag, type Stage, type Step, type Trend } from '../taxonomy.ts';
+import { detectBehaviours } from '../review/detect-behaviours.ts';
+import type { Cue } from './cue.ts';
+import { readEmotion, type EmotionReading } from './emotion.ts';
+import type { Lexicons } from './lexicon.ts';
+import { readTurn, type TurnReading } from './read-turn.ts';
+import { decideStage } from './stage.ts';
+import { looksEnglish } from './language.ts';
+
+export interface CustomerTurnReading extends TurnReading {
+  emotionReading: EmotionReading;
+  stageId: Stage;
+}
+
+export interface AgentTurnReading {
+  turn: number;
+  behaviours: Behaviour[];
+  steps: Step[];
+}
+
+export interface TrendPoint {
+  turn: number;
+  emotion: Emotion;
+  intensity: number;
+}
+
+export interface CaseReading {
+  turns: readonly Turn[];
+  customer: CustomerTurnReading[];
+  agent: AgentTurnReading[];
+  emotion: Emotion;
+  intensity: number;
+  trend: { direction: Trend | null; history: TrendPoint[] };
+  flags: Flag[];
+  stage: Stage;
+  /** Steps the agent has taken in this case, in order, without repeats. */
+  stepsTaken: Step[];
+  /** Steps taken since the customer's latest turn began to be answered (the last agent turns). */
+  lastAgentSteps: Step[];
+  cues: Cue[];
+  notices: string[];
+}
+
+/** What each agent behaviour counts as on the playbook. */
+const BEHAVIOUR_STEP: Partial<Record<Behaviour, Step>> = {
+  acknowledge: 'empathize',
+  apologize: 'apologize',
+  ask: 'diagnose',
+  offer: 'resolve',
+  expect: 'resolve',
+  check: 'confirm',
+  boundary: 'boundary',
+  handoff: 'handoff',
+};
+
+/** A change smaller than this is noise in the scale, not a trend. */
+const TREND_STEP = 0.08;
+
+function agentSteps(lex: Lexicons, turn: Turn, index: number): AgentTurnReading {
+  const behaviours = turn.role === 'agent' ? detectBehaviours(lex, turn.text).map((b) => b.id) : [];
+  const steps = new Set<Step>(turn.actions ?? []);
+  for (const b of behaviours) {
+    const s = BEHAVIOUR_STEP[b];
+    if (s) steps.add(s);
+  }
+  return { turn: index, behaviours, steps: [...steps] };
+}
+
+function trendOf(history: TrendPoint[]): Trend | null {
+  if (history.length < 2) return null;
+  const last = history[history.length - 1]!;
+  const prev = history[history.length - 2]!;
+  const d = last.intensity - prev.intensity;
+  if (d >= TREND_STEP) return 'rising';
+  if (d <= -TREND_STEP) return 'falling';
+  return 'steady';
+}
+
+export function analyseCase(lex: Lexicons, turns: readonly Turn[]): CaseReading {
+  const customer: CustomerTurnReading[] = [];
+  const agent: AgentTurnReading[] = [];
+  const stepsTaken: Step[] = [];
+  let sinceCustomer: AgentTurnReading[] = [];
+  let lastAgentSteps: Step[] = [];
+  let prior: Record<Emotion, number> | undefined;
+
+  turns.forEach((turn, i) => {
+    if (turn.role === 'customer') {
+      const r = readTurn(lex, turn.text, i, turn.reported === true);
+      const e = readEmotion(r, prior);
+      const steps = new Set(sinceCustomer.flatMap((a) => a.steps));
+      const stageId = decideStage(r, e, { proposal: steps.has('resolve') || steps.has('handoff'), asked: steps.has('diagnose') });
+      customer.push({ ...r, emotionReading: e, stageId });
+      prior = e.scores;
+      lastAgentSteps = [...steps];
+      sinceCustomer = [];
+    } else {
+      const a = agentSteps(lex, turn, i);
+      if (a.steps.length > 0 || turn.role === 'agent') {
+        agent.push(a);
+        sinceCustomer.push(a);
+        for (const s of a.steps) if (!stepsTaken.includes(s)) stepsTaken.push(s);
+      }
+    }
+  });
+
+  const latest = customer[customer.length - 1];
+  if (!latest) {
+    throw new InputError(
+      'no_customer_text',
+      "I couldn't find the customer's words. Paste what the customer said, or a transcript with lines like \"Customer: …\" and \"Me: …\".",
+    );
+  }
+  // Agent turns after the latest customer turn are steps already taken for it too.
+  if (sinceCustomer.length > 0) lastAgentSteps = [...new Set(sinceCustomer.flatMap((a) => a.steps))];
+
+  const history = customer.map((c) => ({ turn: c.turn, emotion: c.emotionReading.emotion, intensity: c.emotionReading.intensity }));
+  const flags = FLAGS.filter((f) => latest.flags.has(f));
+  const notices: string[] = [];
+  if (!looksEnglish(customer.map((c) => c.text).join(' '))) {
+    notices.push("This doesn't read as English. The offline coach understands English only, so take this reading with care.");
+  }
+  const emotion = latest.emotionReading.emotion;
+  // Cues shown to the agent: what drove the emotion, flags and stage in the latest turn.
+  const cues = latest.cues.filter(
+    (c) =>
+      (c.signal === 'emotion' && c.label === emotion) ||
+      c.signal === 'flag' ||
+      (c.signal === 'stage' && c.label === latest.stageId),
+  );
+  return {
+    turns,
+    customer,
+    agent,
+    emotion,
+    intensity: latest.emotionReading.intensity,
+    trend: { direction: trendOf(history), history },
+    flags,
+    stage: latest.stageId,
+    stepsTaken,
+    lastAgentSteps,
+    cues,
+    notices,
+  };
+}

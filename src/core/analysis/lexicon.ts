@@ -1,0 +1,83 @@
+/**
+ * Compiles the lexicons of prompts/lexicons into matchers, once per loaded content.
+ * In a weight map a key that starts with "!" is not cancelled by a negator before it
+ * (use it for phrases whose meaning survives "not", such as "not acceptable").
+ */
+import { PhraseMatcher, type PhraseEntry } from '../text/phrase-matcher.ts';
+import { CONTENT_FILES, type Content } from '../content/schema.ts';
+import { withPatternContext } from '../content/check-content.ts';
+import type { Behaviour, Emotion, Flag, Stage, Step } from '../taxonomy.ts';
+
+export interface Lexicons {
+  emotion: PhraseMatcher<Emotion>;
+  stage: PhraseMatcher<Stage>;
+  flags: PhraseMatcher<Flag>;
+  flagBlockers: PhraseMatcher<Flag>;
+  behaviours: PhraseMatcher<Behaviour>;
+  intensifiers: PhraseMatcher<'intensifier'>;
+  profanity: PhraseMatcher<'profanity'>;
+  insults: PhraseMatcher<'insult'>;
+  acronyms: ReadonlySet<string>;
+  narrator: PhraseMatcher<'narrator'>;
+  coachQuestions: PhraseMatcher<'coach'>;
+  agentActions: PhraseMatcher<Step>;
+  /** Labels are indexes into content.slots.issue / remedy. */
+  issue: PhraseMatcher<string>;
+  remedy: PhraseMatcher<string>;
+}
+
+function fromWeights<L extends string>(map: Partial<Record<L, Record<string, number>>>): PhraseEntry<L>[] {
+  const out: PhraseEntry<L>[] = [];
+  for (const [label, entries] of Object.entries(map) as [L, Record<string, number>][]) {
+    for (const [key, weight] of Object.entries(entries)) {
+      const fixed = key.startsWith('!');
+      out.push({ pattern: fixed ? key.slice(1) : key, label, weight, negatable: !fixed });
+    }
+  }
+  return out;
+}
+
+function fromList<L extends string>(label: L, list: readonly string[], negatable = false): PhraseEntry<L>[] {
+  return list.map((pattern) => ({ pattern, label, weight: 1, negatable }));
+}
+
+const cache = new WeakMap<Content, Lexicons>();
+
+export function compileLexicons(content: Content): Lexicons {
+  const hit = cache.get(content);
+  if (hit) return hit;
+  const f = CONTENT_FILES;
+  const build = <L extends string>(file: string, key: string, entries: PhraseEntry<L>[]) =>
+    withPatternContext(file, key, () => new PhraseMatcher<L>(entries));
+  const flagCues: PhraseEntry<Flag>[] = [];
+  const flagNots: PhraseEntry<Flag>[] = [];
+  for (const [flag, entry] of Object.entries(content.flags) as [Flag, { cues: string[]; not: string[] }][]) {
+    for (const p of entry.cues) {
+      const fixed = p.startsWith('!');
+      flagCues.push({ pattern: fixed ? p.slice(1) : p, label: flag, weight: 1, negatable: !fixed });
+    }
+    flagNots.push(...fromList(flag, entry.not));
+  }
+  const lex: Lexicons = {
+    emotion: build(f.emotion, 'emotion', fromWeights(content.emotion)),
+    stage: build(f.stage, 'stage', fromWeights(content.stage)),
+    flags: build(f.flags, 'cues', flagCues),
+    flagBlockers: build(f.flags, 'not', flagNots),
+    behaviours: build(f.behaviours, 'behaviours', fromWeights(content.behaviours)),
+    intensifiers: build(f.signals, 'intensifiers', fromList('intensifier', content.signals.intensifiers, true)),
+    profanity: build(f.signals, 'profanity', fromList('profanity', content.signals.profanity)),
+    insults: build(f.signals, 'insults', fromList('insult', content.signals.insults)),
+    acronyms: new Set(content.signals.acronyms.map((a) => a.toLowerCase())),
+    narrator: build(f.narration, 'narrator', fromList('narrator', content.narration.narrator)),
+    coachQuestions: build(f.narration, 'coach_questions', fromList('coach', content.narration.coach_questions)),
+    agentActions: build(
+      f.narration,
+      'agent_actions',
+      Object.entries(content.narration.agent_actions).flatMap(([step, list]) => fromList(step as Step, list ?? [], true)),
+    ),
+    issue: build(f.slots, 'issue', content.slots.issue.map(([pattern], i) => ({ pattern, label: String(i), weight: 1, negatable: false }))),
+    remedy: build(f.slots, 'remedy', content.slots.remedy.map(([pattern], i) => ({ pattern, label: String(i), weight: 1, negatable: false }))),
+  };
+  cache.set(content, lex);
+  return lex;
+}

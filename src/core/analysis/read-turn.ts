@@ -1,0 +1,187 @@
+/**
+ * Reads one customer turn: lexicon scores per emotion and stage, flags, abuse aimed at a
+ * person, and the surface signals of intensity (capitals, "!!!", profanity). Pure and
+ * synchronous; every score keeps the phrases that produced it as cues.
+ */
+import { EMOTIONS, FLAGS, STAGES, type Emotion, type Flag, type Stage } from '../taxonomy.ts';
+import { tokenize, type Token } from '../text/tokens.ts';
+import type { PhraseMatch } from '../text/phrase-matcher.ts';
+import type { Lexicons } from './lexicon.ts';
+import type { Cue } from './cue.ts';
+
+export interface SurfaceSignals {
+  words: number;
+  capsWords: number;
+  exclamations: number;
+  questionMarks: number;
+  profanity: number;
+  intensifiers: number;
+  elongated: number;
+}
+
+export interface TurnReading {
+  turn: number;
+  text: string;
+  reported: boolean;
+  emotion: Record<Emotion, number>;
+  stage: Record<Stage, number>;
+  flags: Map<Flag, Cue[]>;
+  cues: Cue[];
+  signals: SurfaceSignals;
+  /** Insults or profanity aimed at a person (the agent, staff). */
+  abuse: Cue[];
+}
+
+const zero = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
+
+/** Words that may stand between "you" and an insult: "you're a f***ing idiot", "you people are useless". */
+const INSULT_FILLER = new Set([
+  'are', 'r', 'is', 'a', 'an', 'such', 'the', 'so', 'fucking', 'absolute', 'complete', 'total', 'utter', 'bloody',
+  'damn', 'most', 'bunch', 'pack', 'lot', 'of', 'just', 'really', 'being', 'been', 'all', 'guys', 'people', 'lot',
+  'freaking', 'effing', 'stupid', 'useless', 'little', 'big', 'fat', 'incompetent', 'lazy', 'dumb', 'as', 'like', 'bunch',
+  'nothing', 'but', 'literally', 'actually', 'clearly', 'obviously', 'must', 'be', 'an', 'one', 'bots', 'truly',
+]);
+const YOU = new Set(['you', 'youre', 'ur', 'u', 'yall', 'ya', 'youve', 'your']);
+/** Groups of people: "your staff are clowns" insults people, "your app is a joke" does not. */
+const PEOPLE = new Set([
+  'staff', 'agents', 'agent', 'employees', 'reps', 'rep', 'workers', 'people', 'team', 'guys', 'colleagues', 'managers',
+  'support', 'technicians', 'drivers', 'person', 'woman', 'man', 'guy', 'lady', 'girl', 'boy', 'operators', 'operator',
+]);
+const NARRATED_TARGET = /^(called|calling|calls|call|named)$/;
+
+function span(text: string, tokens: Token[], a: number, b: number): { text: string; start: number; end: number } {
+  const start = tokens[a]!.start;
+  const end = tokens[b - 1]!.end;
+  return { text: text.slice(start, end), start, end };
+}
+
+function isInsult(lex: Lexicons, tokens: Token[], i: number): number {
+  const m = lex.insults.match(tokens.slice(i, i + 4));
+  const hit = m.find((x) => x.startTok === 0);
+  return hit ? hit.endTok : 0;
+}
+
+/** Finds insults aimed at a person; profanity about a thing is left to intensity. */
+function findAbuse(lex: Lexicons, text: string, tokens: Token[], turn: number): Cue[] {
+  const cues: Cue[] = [];
+  const add = (a: number, b: number) => cues.push({ ...span(text, tokens, a, b), turn, signal: 'flag', label: 'abusive_language', weight: 2 });
+  for (let i = 0; i < tokens.length; i++) {
+    const w = tokens[i]!.norm;
+    let target = -1;
+    if (YOU.has(w)) {
+      target = i + 1;
+      // "your staff are idiots": the insult must be aimed at people, not at "your app".
+      if (w === 'your') {
+        if (!PEOPLE.has(tokens[i + 1]?.norm ?? '')) continue;
+        target = i + 2;
+      }
+    } else if (PEOPLE.has(w) && (tokens[i - 1]?.norm === 'you' || tokens[i - 1]?.norm === 'the' || tokens[i - 1]?.norm === 'your')) {
+      target = i + 1;
+    } else if (NARRATED_TARGET.test(w) && tokens[i + 1]?.norm === 'me') {
+      target = i + 2;
+    } else if (w === 'what' && (tokens[i + 1]?.norm === 'a' || tokens[i + 1]?.norm === 'an')) {
+      // "what a useless agent": an insult followed by a person word.
+      let j = i + 2;
+      while (j < tokens.length && j < i + 5 && !PEOPLE.has(tokens[j]!.norm)) j++;
+      if (j < tokens.length && PEOPLE.has(tokens[j]!.norm) && isInsult(lex, tokens, i + 2) > 0 && !tokens[j]!.clauseStart) add(i, j + 1);
+      continue;
+    }
+    if (target < 0) continue;
+    let j = target;
+    for (let k = 0; k < 6 && j < tokens.length; k++) {
+      if (j > target && tokens[j]!.clauseStart) break;
+      const end = isInsult(lex, tokens, j);
+      // A filler that is itself an insult ("you stupid …") counts as the insult.
+      if (end > 0 && !(['a', 'an', 'the', 'so', 'such', 'all', 'as', 'like', 'be', 'one'].includes(tokens[j]!.norm))) {
+        if (!(j === target && tokens[j]!.clauseStart)) add(i, j + end);
+        break;
+      }
+      if (!INSULT_FILLER.has(tokens[j]!.norm)) break;
+      j++;
+    }
+  }
+  return cues;
+}
+
+function count(text: string, re: RegExp): number {
+  return text.match(re)?.length ?? 0;
+}
+
+export function readTurn(lex: Lexicons, text: string, turn: number, reported = false): TurnReading {
+  const tokens = tokenize(text);
+  const emotion = zero(EMOTIONS);
+  const stage = zero(STAGES);
+  const flags = new Map<Flag, Cue[]>();
+  const cues: Cue[] = [];
+  const cue = (m: PhraseMatch, signal: Cue['signal'], label: string, weight: number): Cue => ({
+    ...span(text, tokens, m.startTok, m.endTok),
+    turn,
+    signal,
+    label,
+    weight,
+  });
+
+  // The same phrase counts at most twice: "again… again… again" is not three times the evidence.
+  const seen = new Map<string, number>();
+  for (const m of lex.emotion.match(tokens)) {
+    const key = m.entry.pattern;
+    const n = (seen.get(key) ?? 0) + 1;
+    seen.set(key, n);
+    if (n > 2) continue;
+    if (m.negated) {
+      // "not happy", "not great": a negated calm cue is a complaint.
+      if (m.entry.label === 'calm' && m.entry.weight >= 0.4) {
+        emotion.frustrated += 0.8 * m.entry.weight;
+        cues.push(cue(m, 'emotion', 'frustrated', 0.8 * m.entry.weight));
+      }
+      continue;
+    }
+    emotion[m.entry.label] += m.entry.weight;
+    if (m.entry.weight >= 0.3) cues.push(cue(m, 'emotion', m.entry.label, m.entry.weight));
+  }
+
+  for (const m of lex.stage.match(tokens)) {
+    if (m.negated) continue;
+    stage[m.entry.label] += m.entry.weight;
+    if (m.entry.weight >= 0.5) cues.push(cue(m, 'stage', m.entry.label, m.entry.weight));
+  }
+
+  const blockers = lex.flagBlockers.match(tokens);
+  for (const m of lex.flags.match(tokens)) {
+    if (m.negated) continue;
+    const flag = m.entry.label;
+    // A blocker that overlaps the cue means the cue is about something else.
+    if (blockers.some((b) => b.entry.label === flag && b.startTok <= m.endTok && b.endTok >= m.startTok)) continue;
+    const c = cue(m, 'flag', flag, 1);
+    const list = flags.get(flag);
+    if (list) list.push(c);
+    else flags.set(flag, [c]);
+  }
+
+  const abuse = findAbuse(lex, text, tokens, turn);
+  if (abuse.length > 0) {
+    const list = flags.get('abusive_language') ?? [];
+    flags.set('abusive_language', [...list, ...abuse]);
+  }
+  for (const f of FLAGS) {
+    const list = flags.get(f);
+    if (list) cues.push(...list);
+  }
+
+  let capsWords = 0;
+  let elongated = 0;
+  for (const t of tokens) {
+    if (t.caps && !lex.acronyms.has(t.norm) && t.norm.length >= 2 && !/^\d/.test(t.norm)) capsWords++;
+    if (t.alt !== undefined) elongated++;
+  }
+  const signals: SurfaceSignals = {
+    words: tokens.length,
+    capsWords,
+    exclamations: count(text, /!/g),
+    questionMarks: count(text, /\?/g),
+    profanity: lex.profanity.match(tokens).length,
+    intensifiers: lex.intensifiers.match(tokens).filter((m) => !m.negated).length,
+    elongated,
+  };
+  return { turn, text, reported, emotion, stage, flags, cues, signals, abuse };
+}

@@ -1,0 +1,113 @@
+/**
+ * The shapes of the curated content in prompts/. Validated once at start by the loader
+ * (src/content); a bad file fails with its path and the field, never an empty playbook.
+ */
+import { z } from 'zod';
+import { BEHAVIOURS, EMOTIONS, FLAGS, STAGES, STEPS, EmotionSchema, StepSchema } from '../taxonomy.ts';
+
+const text = z.string().trim().min(1);
+/** Slots a wording may use; each is filled from the case or the wording is not offered. */
+export const SLOTS = ['issue', 'deadline', 'remedy'] as const;
+export type Slot = (typeof SLOTS)[number];
+
+export const GuidanceCatalogSchema = z
+  .array(
+    z.object({
+      file: z.string().regex(/^\d{3}_[0-9a-f]+\.txt$/, 'a guidance file name such as 000_60e354b8b88c955e.txt'),
+      title: text,
+      untitled: z.boolean().default(false),
+      sections: z
+        .array(z.object({ heading: text, summary: text, inferred: z.boolean().default(false) }))
+        .min(1),
+    }),
+  )
+  .min(1);
+export type GuidanceCatalog = z.infer<typeof GuidanceCatalogSchema>;
+
+const wordingText = text.max(240).refine((s) => !/\.\.\.|…|_{2,}/.test(s), 'must be a complete sentence, no "..." or blanks');
+
+export const PlaybookStepSchema = z.object({
+  id: StepSchema,
+  order: z.number().int().min(1).max(STEPS.length),
+  title: text.max(40),
+  goal: text,
+  when: text,
+  rationale: text,
+  sources: z.array(z.object({ file: text, section: text })).min(1).max(4),
+  wordings: z
+    .array(z.object({ text: wordingText, emotions: z.array(EmotionSchema).min(1).optional() }))
+    .min(5),
+  avoid: z.array(z.object({ text, why: text })).min(3),
+});
+export type PlaybookStep = z.infer<typeof PlaybookStepSchema>;
+
+export const SelfCareSchema = z.object({ lines: z.array(text.max(140)).min(3) });
+
+/** A map from phrase pattern to weight. Weights are reasons: see the comments in each file. */
+const weights = z.record(z.string().min(1), z.number().min(-5).max(5));
+
+export const EmotionLexiconSchema = z.object(
+  Object.fromEntries(EMOTIONS.map((e) => [e, weights])) as Record<(typeof EMOTIONS)[number], typeof weights>,
+);
+export const StageLexiconSchema = z.object(
+  Object.fromEntries(STAGES.map((s) => [s, weights])) as Record<(typeof STAGES)[number], typeof weights>,
+);
+const flagEntry = z.object({ cues: z.array(text).min(3), not: z.array(text).default([]) });
+export const FlagLexiconSchema = z.object(
+  Object.fromEntries(FLAGS.map((f) => [f, flagEntry])) as Record<(typeof FLAGS)[number], typeof flagEntry>,
+);
+export const BehaviourLexiconSchema = z.object(
+  Object.fromEntries(BEHAVIOURS.map((b) => [b, weights])) as Record<(typeof BEHAVIOURS)[number], typeof weights>,
+);
+
+export const SignalsSchema = z.object({
+  /** Words that strengthen what follows ("absolutely", "so"): raise intensity. */
+  intensifiers: z.array(text).min(3),
+  /** Profanity; aimed at a person it is abuse, at a thing it only raises intensity. */
+  profanity: z.array(text).min(1),
+  /** Words in capitals that are not shouting ("ATM", "PIN"). */
+  acronyms: z.array(text),
+  /** Insults: with "you"/"your staff" nearby they are abuse. */
+  insults: z.array(text).min(3),
+});
+
+export const NarrationSchema = z.object({
+  /** Phrases that show the agent is describing the customer rather than quoting them. */
+  narrator: z.array(text).min(3),
+  /** Lines where the agent talks to the coach ("what do I say?"); never read as the customer. */
+  coach_questions: z.array(text).min(3),
+  /** What the agent says they already did, in notes or narration, by the step it counts as. */
+  agent_actions: z.record(StepSchema, z.array(text)),
+});
+
+export const SlotLexiconSchema = z.object({
+  /** Pattern -> how a wording names the problem ("the double charge"). First match wins. */
+  issue: z.array(z.tuple([text, text])).min(5),
+  /** Pattern -> the remedy the customer asked for ("a refund"). */
+  remedy: z.array(z.tuple([text, text])).min(3),
+});
+
+export const CONTENT_FILES = {
+  guidance: 'guidance.yaml',
+  selfCare: 'self-care.yaml',
+  emotion: 'lexicons/emotion.yaml',
+  stage: 'lexicons/stage.yaml',
+  flags: 'lexicons/flags.yaml',
+  behaviours: 'lexicons/behaviours.yaml',
+  signals: 'lexicons/signals.yaml',
+  narration: 'lexicons/narration.yaml',
+  slots: 'lexicons/slots.yaml',
+} as const;
+
+export interface Content {
+  guidance: GuidanceCatalog;
+  playbook: ReadonlyMap<(typeof STEPS)[number], PlaybookStep>;
+  selfCare: string[];
+  emotion: z.infer<typeof EmotionLexiconSchema>;
+  stage: z.infer<typeof StageLexiconSchema>;
+  flags: z.infer<typeof FlagLexiconSchema>;
+  behaviours: z.infer<typeof BehaviourLexiconSchema>;
+  signals: z.infer<typeof SignalsSchema>;
+  narration: z.infer<typeof NarrationSchema>;
+  slots: z.infer<typeof SlotLexiconSchema>;
+}

@@ -1,0 +1,46 @@
+/**
+ * One root error with a stable code. Channels map codes to a calm user message in one
+ * place; the original cause is kept for the operator's log, never shown to a user.
+ */
+export type ErrorCode =
+  | 'input_empty'
+  | 'input_binary'
+  | 'input_invalid'
+  | 'no_customer_text'
+  | 'content_invalid'
+  | 'config_invalid'
+  | 'case_not_found'
+  | 'store_unavailable'
+  | 'analyser_unavailable'
+  | 'internal';
+
+export class DefuseError extends Error {
+  readonly code: ErrorCode;
+  /** Safe to show to the agent: says what to do, contains no customer text or stack. */
+  readonly userMessage: string;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; userMessage?: string }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'DefuseError';
+    this.code = code;
+    this.userMessage = options?.userMessage ?? message;
+  }
+}
+
+/** Bad input from an agent: a clear message, never a crash. */
+export class InputError extends DefuseError {
+  constructor(code: 'input_empty' | 'input_binary' | 'input_invalid' | 'no_customer_text', message: string) {
+    super(code, message);
+    this.name = 'InputError';
+  }
+}
+
+/** A file under prompts/ that does not validate: names the file and the field. */
+export class ContentError extends DefuseError {
+  readonly file: string;
+  constructor(file: string, problems: string[]) {
+    super('content_invalid', `${file}: ${problems.join('; ')}`);
+    this.name = 'ContentError';
+    this.file = file;
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * Splits what an agent pastes into customer turns, agent turns and notes:
+ * a plain customer message, a transcript with speaker prefixes, Slack quotes mixed with
+ * the agent's own notes, third-person narration, or a pasted e-mail.
+ */
+import type { Role, Turn } from '../case.ts';
+import type { Lexicons } from '../analysis/lexicon.ts';
+import type { Step } from '../taxonomy.ts';
+import { tokenize } from '../text/tokens.ts';
+import { emailBody, looksLikeEmail } from './email.ts';
+import { stripChatMarkup } from './slack-markup.ts';
+import { readSpeakerPrefix } from './speakers.ts';
+
+export interface ParsedInput {
+  turns: Turn[];
+  notices: string[];
+}
+
+const QUOTE = /^\s*>\s?/;
+/** A quote inside narration long enough to be the customer's own latest words. */
+const MIN_DIRECT_QUOTE = 25;
+
+function actionsIn(lex: Lexicons, text: string): Step[] {
+  const found = new Set<Step>();
+  for (const m of lex.agentActions.match(tokenize(text))) if (!m.negated) found.add(m.entry.label);
+  return [...found];
+}
+
+function isCoachQuestion(lex: Lexicons, text: string): boolean {
+  return lex.coachQuestions.match(tokenize(text)).length > 0;
+}
+
+function isNarration(lex: Lexicons, text: string): boolean {
+  return lex.narrator.match(tokenize(text)).length > 0;
+}
+
+/** Removes sentences addressed to the coach ("what do I say?") from a note or narration. */
+function withoutCoachQuestions(lex: Lexicons, text: string): string {
+  const sentences = text.split(/(?<=[.!?])\s+|\n+/);
+  return sentences.filter((s) => !(isCoachQuestion(lex, s) && s.length < 160)).join(' ').trim();
+}
+
+function noteTurn(lex: Lexicons, text: string): Turn {
+  const actions = actionsIn(lex, text);
+  return actions.length > 0 ? { role: 'note', text, actions } : { role: 'note', text };
+}
+
+/** Narration: the agent's report, with a direct quote of the customer split out when there is one. */
+function narrationTurns(lex: Lexicons, text: string): Turn[] {
+  const quote = /(["“”'‘’])((?:(?!\1)[^\n]){25,})\1/u.exec(text) ?? /(["“])([^"”\n]{25,})(["”])/u.exec(text);
+  const body = withoutCoachQuestions(lex, text);
+  if (quote && quote[2]!.length >= MIN_DIRECT_QUOTE) {
+    const before = withoutCoachQuestions(lex, text.slice(0, quote.index)).replace(/[,:;\s]+$/, '');
+    const turns: Turn[] = [];
+    if (before.length > 0) {
+      const actions = actionsIn(lex, before);
+      if (actions.length > 0) turns.push({ role: 'note', text: before, actions });
+      else if (isNarration(lex, before)) turns.push({ role: 'customer', text: before, reported: true });
+      else turns.push({ role: 'note', text: before });
+    }
+    turns.push({ role: 'customer', text: quote[2]!.trim() });
+    return turns;
+  }
+  const actions = actionsIn(lex, body);
+  const turns: Turn[] = [];
+  if (actions.length > 0) turns.push({ role: 'note', text: body, actions });
+  turns.push({ role: 'customer', text: body || text, reported: true });
+  return turns;
+}
+
+function mergeAdjacent(turns: Turn[]): Turn[] {
+  const out: Turn[] = [];
+  for (const t of turns) {
+    const prev = out[out.length - 1];
+    if (prev && prev.role === t.role && prev.reported === t.reported && t.role !== 'note' && !t.actions && !prev.actions) {
+      prev.text = `${prev.text}\n${t.text}`;
+    } else out.push({ ...t });
+  }
+  return out.filter((t) => t.text.trim() !== '');
+}
+
+function transcriptTurns(lex: Lexicons, lines: string[]): Turn[] | undefined {
+  const prefixed = lines.map((l) => readSpeakerPrefix(l.replace(QUOTE, '')));
+  const count = prefixed.filter((p) => p !== undefined).length;
+  if (count === 0) return undefined;
+  const known = prefixed.filter((p) => p?.role !== undefined);
+  // Unknown names ("Sarah:") count only in a real transcript: two lines or more, and
+  // either a known role beside them or two different names taking turns.
+  const unknownNames = [...new Set(prefixed.filter((p) => p && p.role === undefined).map((p) => p!.name))];
+  if (known.length === 0 && (unknownNames.length < 2 || count < 2)) return undefined;
+  const nameRole = new Map<string, Role>();
+  const knownRoles = new Set(known.map((p) => p!.role));
+  for (const name of unknownNames) {
+    if (knownRoles.has('agent') && !knownRoles.has('customer')) nameRole.set(name, 'customer');
+    else if (knownRoles.has('customer') && !knownRoles.has('agent')) nameRole.set(name, 'agent');
+  }
+  // With no known roles the first speaker is the customer: they open the case.
+  if (knownRoles.size === 0) unknownNames.forEach((n, i) => nameRole.set(n, i === 0 ? 'customer' : 'agent'));
+
+  const turns: Turn[] = [];
+  let current: Turn | undefined;
+  lines.forEach((line, i) => {
+    const p = prefixed[i];
+    const role = p ? (p.role ?? nameRole.get(p.name)) : undefined;
+    if (p && role) {
+      current = { role, text: p.text };
+      turns.push(current);
+    } else if (line.trim() === '') {
+      // A blank line ends an agent's multi-line reply but not a customer's paragraph.
+    } else if (current) {
+      if (isCoachQuestion(lex, line)) {
+        turns.push(noteTurn(lex, line.trim()));
+        current = undefined;
+      } else current.text += `\n${line.replace(QUOTE, '')}`;
+    } else {
+      // Lines before the first speaker: context from the agent, or the customer's narration.
+      const text = line.trim();
+      if (isCoachQuestion(lex, text)) turns.push(noteTurn(lex, text));
+      else if (actionsIn(lex, text).length > 0) turns.push(noteTurn(lex, text));
+      else if (isNarration(lex, text)) turns.push({ role: 'customer', text, reported: true });
+      else turns.push(noteTurn(lex, text));
+    }
+  });
+  return turns;
+}
+
+function quotedTurns(lex: Lexicons, lines: string[]): Turn[] | undefined {
+  if (!lines.some((l) => QUOTE.test(l))) return undefined;
+  const turns: Turn[] = [];
+  for (const line of lines) {
+    if (line.trim() === '') continue;
+    if (QUOTE.test(line)) {
+      const text = line.replace(QUOTE, '');
+      if (text.trim() !== '') turns.push({ role: 'customer', text });
+    } else {
+      const text = line.trim();
+      if (isNarration(lex, text) && !isCoachQuestion(lex, text) && actionsIn(lex, text).length === 0) {
+        turns.push({ role: 'customer', text, reported: true });
+      } else turns.push(noteTurn(lex, text));
+    }
+  }
+  return turns;
+}
+
+/** Reads pasted text. The text is already sanitised (sanitizeText). */
+export function parseInput(lex: Lexicons, raw: string): ParsedInput {
+  const notices: string[] = [];
+  const text = stripChatMarkup(raw);
+  const lines = text.split('\n');
+  let turns = transcriptTurns(lex, lines) ?? quotedTurns(lex, lines);
+  if (!turns) {
+    let body = text.trim();
+    if (looksLikeEmail(lines)) {
+      const email = emailBody(lines);
+      if (email.body !== '') body = email.body;
+      if (email.droppedHistory) notices.push('Quoted e-mail history was left out; only the newest message was read.');
+    }
+    if (isNarration(lex, body) || (isCoachQuestion(lex, body) && body.length < 400)) {
+      turns = narrationTurns(lex, body);
+    } else {
+      turns = [{ role: 'customer', text: body }];
+    }
+  }
+  return { turns: mergeAdjacent(turns), notices };
+}

@@ -1,0 +1,222 @@
+/**
+ * A small phrase language for the lexicons in prompts/lexicons, compiled once at start.
+ * It keeps the lexicons readable by reviewers (no regular expressions) and matching fast:
+ * candidates are found through an index on the first word, so cost grows with the text,
+ * not with the size of the lexicon.
+ *
+ *   a b|c d       either the phrase "a b" or the phrase "c d" (top-level | separates phrases)
+ *   (a|b c)       one slot: "a" or "b c"
+ *   [a|b]         an optional slot
+ *   refund*       any word starting with "refund" (two letters at least before the *)
+ *   ~  or ~N      a gap of 0 to 3 (or N) words
+ *   #num          a number or amount ("5", "$16", "3rd")
+ * Words are folded like the text: lowercase, apostrophes dropped ("dont" = "don't").
+ */
+import { foldWord, type Token } from './tokens.ts';
+
+interface WordTest {
+  exact?: string;
+  prefix?: string;
+  num?: boolean;
+}
+interface GroupSlot {
+  kind: 'group';
+  alts: WordTest[][];
+  optional: boolean;
+}
+interface GapSlot {
+  kind: 'gap';
+  max: number;
+}
+type Slot = GroupSlot | GapSlot;
+
+export interface PhraseEntry<L extends string = string> {
+  pattern: string;
+  label: L;
+  weight: number;
+  /** Whether a negator just before the phrase ("not", "never") cancels it. */
+  negatable: boolean;
+}
+
+export interface PhraseMatch<L extends string = string> {
+  entry: PhraseEntry<L>;
+  /** Token index range [startTok, endTok). */
+  startTok: number;
+  endTok: number;
+  negated: boolean;
+}
+
+interface Compiled<L extends string> {
+  entry: PhraseEntry<L>;
+  slots: Slot[];
+  id: number;
+}
+
+const NEGATORS = new Set([
+  'not', 'no', 'never', 'dont', 'doesnt', 'didnt', 'isnt', 'arent', 'wasnt', 'werent', 'cant', 'cannot',
+  'couldnt', 'wont', 'wouldnt', 'shouldnt', 'havent', 'hasnt', 'hadnt', 'aint', 'without', 'hardly', 'neither',
+  'nor', 'nothing', 'nobody',
+]);
+/** How far back a negator reaches: "not really that angry" is three words. */
+const NEGATION_REACH = 3;
+
+export class PatternSyntaxError extends Error {}
+
+/** Splits on `sep` outside brackets. */
+function splitTop(s: string, sep: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of s) {
+    if (ch === '(' || ch === '[') depth++;
+    if (ch === ')' || ch === ']') depth--;
+    if (depth < 0) throw new PatternSyntaxError(`unbalanced brackets in "${s}"`);
+    if (ch === sep && depth === 0) {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  if (depth !== 0) throw new PatternSyntaxError(`unbalanced brackets in "${s}"`);
+  out.push(cur);
+  return out;
+}
+
+function parseWord(w: string, pattern: string): WordTest {
+  if (w === '#num') return { num: true };
+  if (/[()[\]~]/.test(w)) throw new PatternSyntaxError(`"${w}" is not a word in "${pattern}"`);
+  if (w.length > 1 && w.endsWith('*') && !w.slice(0, -1).includes('*')) {
+    const p = foldWord(w.slice(0, -1));
+    if (p.length < 2) throw new PatternSyntaxError(`prefix "${w}" is too short (two letters at least) in "${pattern}"`);
+    return { prefix: p };
+  }
+  const exact = foldWord(w);
+  if (exact === '') throw new PatternSyntaxError(`empty word in "${pattern}"`);
+  return { exact };
+}
+
+function parseAlternative(alt: string, pattern: string): Slot[] {
+  const items = splitTop(alt.trim(), ' ').filter((s) => s !== '');
+  if (items.length === 0) throw new PatternSyntaxError(`empty alternative in "${pattern}"`);
+  return items.map((item): Slot => {
+    if (item === '~') return { kind: 'gap', max: 3 };
+    const gap = /^~(\d)$/.exec(item);
+    if (gap) return { kind: 'gap', max: Number(gap[1]) };
+    const optional = item.startsWith('[') && item.endsWith(']');
+    const grouped = optional || (item.startsWith('(') && item.endsWith(')'));
+    const body = grouped ? item.slice(1, -1) : item;
+    const alts = (grouped ? splitTop(body, '|') : [body]).map((seq) => {
+      const words = seq.trim().split(/\s+/).filter((w) => w !== '');
+      if (words.length === 0) throw new PatternSyntaxError(`empty group in "${pattern}"`);
+      return words.map((w) => parseWord(w, pattern));
+    });
+    return { kind: 'group', alts, optional };
+  });
+}
+
+function firstWords(slots: Slot[], pattern: string): WordTest[] {
+  const first = slots[0];
+  if (!first || first.kind !== 'group' || first.optional) {
+    throw new PatternSyntaxError(`"${pattern}" must start with a word that is not optional`);
+  }
+  const last = slots[slots.length - 1];
+  if (last && last.kind === 'gap') throw new PatternSyntaxError(`"${pattern}" must not end with a gap`);
+  return first.alts.map((a) => a[0]!);
+}
+
+function isNumber(t: Token): boolean {
+  return /^[$€£]?\d/.test(t.norm);
+}
+
+function wordMatches(w: WordTest, t: Token): boolean {
+  if (w.exact !== undefined) return t.norm === w.exact || t.alt === w.exact;
+  if (w.prefix !== undefined) return t.norm.startsWith(w.prefix);
+  return w.num === true && isNumber(t);
+}
+
+/** Returns the end token index of a match of slots[si..] starting at token ti, or -1. */
+function matchFrom(slots: Slot[], si: number, tokens: Token[], ti: number): number {
+  if (si === slots.length) return ti;
+  const slot = slots[si]!;
+  if (slot.kind === 'gap') {
+    for (let g = 0; g <= slot.max && ti + g <= tokens.length; g++) {
+      const end = matchFrom(slots, si + 1, tokens, ti + g);
+      if (end !== -1) return end;
+    }
+    return -1;
+  }
+  for (const seq of slot.alts) {
+    let k = 0;
+    while (k < seq.length && ti + k < tokens.length && wordMatches(seq[k]!, tokens[ti + k]!)) k++;
+    if (k === seq.length) {
+      const end = matchFrom(slots, si + 1, tokens, ti + k);
+      if (end !== -1) return end;
+    }
+  }
+  if (slot.optional) return matchFrom(slots, si + 1, tokens, ti);
+  return -1;
+}
+
+function negatedAt(tokens: Token[], startTok: number): boolean {
+  for (let j = startTok - 1; j >= 0 && j >= startTok - NEGATION_REACH; j--) {
+    if (tokens[j + 1]!.clauseStart) return false;
+    const w = tokens[j]!.norm;
+    if (w === 'but' || w === 'just' || w === 'and') return false;
+    if (NEGATORS.has(w)) return true;
+  }
+  return false;
+}
+
+export class PhraseMatcher<L extends string = string> {
+  private readonly byWord = new Map<string, Compiled<L>[]>();
+  private readonly byPrefix = new Map<string, Compiled<L>[]>();
+  private readonly byNumber: Compiled<L>[] = [];
+  private readonly count: number;
+
+  /** Throws PatternSyntaxError naming the pattern; the content loader adds the file. */
+  constructor(entries: readonly PhraseEntry<L>[]) {
+    let id = 0;
+    for (const entry of entries) {
+      for (const alt of splitTop(entry.pattern.trim(), '|')) {
+        const slots = parseAlternative(alt, entry.pattern);
+        const c: Compiled<L> = { entry, slots, id: id++ };
+        for (const w of firstWords(slots, entry.pattern)) {
+          if (w.exact !== undefined) push(this.byWord, w.exact, c);
+          else if (w.prefix !== undefined) push(this.byPrefix, w.prefix.slice(0, 2), c);
+          else this.byNumber.push(c);
+        }
+      }
+    }
+    this.count = id;
+  }
+
+  /** Every match, at most one per phrase alternative and start token. */
+  match(tokens: Token[]): PhraseMatch<L>[] {
+    const out: PhraseMatch<L>[] = [];
+    const stamp = new Int32Array(this.count).fill(-1);
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i]!;
+      const tryAll = (list: Compiled<L>[] | undefined) => {
+        if (!list) return;
+        for (const c of list) {
+          if (stamp[c.id] === i) continue;
+          stamp[c.id] = i;
+          const end = matchFrom(c.slots, 0, tokens, i);
+          if (end !== -1) {
+            out.push({ entry: c.entry, startTok: i, endTok: end, negated: c.entry.negatable && negatedAt(tokens, i) });
+          }
+        }
+      };
+      tryAll(this.byWord.get(t.norm));
+      if (t.alt !== undefined) tryAll(this.byWord.get(t.alt));
+      tryAll(this.byPrefix.get(t.norm.slice(0, 2)));
+      if (isNumber(t)) tryAll(this.byNumber);
+    }
+    return out;
+  }
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
