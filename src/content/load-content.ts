@@ -22,7 +22,7 @@ import {
   SlotLexiconSchema,
   StageLexiconSchema,
 } from '../core/content/schema.ts';
-import { checkContent } from '../core/content/check-content.ts';
+import { checkLexicons, checkStep } from '../core/content/check-content.ts';
 import { STEPS, type Step } from '../core/taxonomy.ts';
 
 export const DEFAULT_PROMPTS_DIR = new URL('../../prompts/', import.meta.url).pathname;
@@ -59,6 +59,7 @@ class Collector {
 /** Loads prompts/ (or another directory with the same layout). Throws ContentError listing every problem. */
 export function loadContent(dir: string = DEFAULT_PROMPTS_DIR): Content {
   const c = new Collector(dir);
+  const guidance = c.read(CONTENT_FILES.guidance, GuidanceCatalogSchema);
   const playbook = new Map<Step, PlaybookStep>();
   const playbookDir = join(dir, 'playbook');
   let files: string[] = [];
@@ -71,13 +72,13 @@ export function loadContent(dir: string = DEFAULT_PROMPTS_DIR): Content {
     const step = c.read(join('playbook', f), PlaybookStepSchema);
     if (!step) continue;
     if (`${step.id}.yaml` !== f) c.problems.push({ file: `playbook/${f}`, message: `id: "${step.id}" does not match the file name` });
+    c.problems.push(...checkStep(step, guidance));
     playbook.set(step.id, step);
   }
   for (const s of STEPS) {
     if (files.length > 0 && !files.includes(`${s}.yaml`)) c.problems.push({ file: `playbook/${s}.yaml`, message: 'file is missing' });
   }
   const parts = {
-    guidance: c.read(CONTENT_FILES.guidance, GuidanceCatalogSchema),
     selfCare: c.read(CONTENT_FILES.selfCare, SelfCareSchema),
     emotion: c.read(CONTENT_FILES.emotion, EmotionLexiconSchema),
     stage: c.read(CONTENT_FILES.stage, StageLexiconSchema),
@@ -87,9 +88,13 @@ export function loadContent(dir: string = DEFAULT_PROMPTS_DIR): Content {
     narration: c.read(CONTENT_FILES.narration, NarrationSchema),
     slots: c.read(CONTENT_FILES.slots, SlotLexiconSchema),
   };
+  const lexiconsRead = parts.emotion && parts.stage && parts.flags && parts.behaviours && parts.signals && parts.narration && parts.slots;
+  if (lexiconsRead) {
+    c.problems.push(...checkLexicons({ ...parts, guidance: [], playbook: new Map(), selfCare: [] } as unknown as Content));
+  }
   if (c.problems.length === 0) {
     const content: Content = {
-      guidance: parts.guidance!,
+      guidance: guidance!,
       playbook,
       selfCare: parts.selfCare!.lines,
       emotion: parts.emotion!,
@@ -100,9 +105,7 @@ export function loadContent(dir: string = DEFAULT_PROMPTS_DIR): Content {
       narration: parts.narration!,
       slots: parts.slots!,
     };
-    // Cross-file rules (sources exist, patterns compile, slots are known).
-    c.problems.push(...checkContent(content));
-    if (c.problems.length === 0) return content;
+    return content;
   }
   const list = c.problems.map((p) => `  ${relative(process.cwd(), join(dir, p.file)) || p.file}: ${p.message}`);
   throw new ContentError(relative(process.cwd(), dir) || dir, [`${c.problems.length} problem(s) in the content:\n${list.join('\n')}`]);

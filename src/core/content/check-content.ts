@@ -4,7 +4,7 @@
  */
 import { PatternSyntaxError } from '../text/phrase-matcher.ts';
 import { compileLexicons } from '../analysis/lexicon.ts';
-import { SLOTS, type Content } from './schema.ts';
+import { SLOTS, type Content, type GuidanceCatalog, type PlaybookStep } from './schema.ts';
 
 export interface ContentProblem {
   file: string;
@@ -17,34 +17,40 @@ export function slotsOf(text: string): string[] {
   return [...text.matchAll(SLOT_RE)].map((m) => m[1]!);
 }
 
-export function checkContent(content: Content): ContentProblem[] {
+/** Rules for one playbook step; `guidance` is undefined when guidance.yaml itself is broken. */
+export function checkStep(step: PlaybookStep, guidance: GuidanceCatalog | undefined): ContentProblem[] {
   const problems: ContentProblem[] = [];
-  const headings = new Map(content.guidance.map((g) => [g.file, new Set(g.sections.map((s) => s.heading))]));
-  for (const [id, step] of content.playbook) {
-    const file = `playbook/${id}.yaml`;
+  const file = `playbook/${step.id}.yaml`;
+  if (guidance) {
+    const headings = new Map(guidance.map((g) => [g.file, new Set(g.sections.map((s) => s.heading))]));
     step.sources.forEach((src, i) => {
       const known = headings.get(src.file);
       if (!known) problems.push({ file, message: `sources.${i}.file: "${src.file}" is not in guidance.yaml` });
       else if (!known.has(src.section)) problems.push({ file, message: `sources.${i}.section: "${src.section}" is not a heading of ${src.file} in guidance.yaml` });
     });
-    let plain = 0;
-    step.wordings.forEach((w, i) => {
-      const slots = slotsOf(w.text);
-      for (const s of slots) {
-        if (!(SLOTS as readonly string[]).includes(s)) problems.push({ file, message: `wordings.${i}.text: unknown slot {${s}} (known: ${SLOTS.join(', ')})` });
-      }
-      if (slots.length === 0 && !w.emotions) plain++;
-    });
-    // Slots may be unfillable and emotion filters may exclude: three plain lines always remain.
-    if (plain < 3) problems.push({ file, message: `wordings: needs at least 3 wordings with no slot and no emotion filter (has ${plain})` });
   }
+  let plain = 0;
+  step.wordings.forEach((w, i) => {
+    const slots = slotsOf(w.text);
+    for (const s of slots) {
+      if (!(SLOTS as readonly string[]).includes(s)) problems.push({ file, message: `wordings.${i}.text: unknown slot {${s}} (known: ${SLOTS.join(', ')})` });
+    }
+    if (slots.length === 0 && !w.emotions) plain++;
+  });
+  // Slots may be unfillable and emotion filters may exclude: three plain lines always remain.
+  if (plain < 3) problems.push({ file, message: `wordings: needs at least 3 wordings with no slot and no emotion filter (has ${plain})` });
+  return problems;
+}
+
+/** Every lexicon pattern compiles; a failure names the file and the key. */
+export function checkLexicons(content: Content): ContentProblem[] {
   try {
     compileLexicons(content);
+    return [];
   } catch (err) {
-    if (err instanceof LexiconError) problems.push({ file: err.file, message: err.message });
-    else throw err;
+    if (err instanceof LexiconError) return [{ file: err.file, message: err.message }];
+    throw err;
   }
-  return problems;
 }
 
 export class LexiconError extends Error {

@@ -146,15 +146,17 @@ function quotedTurns(lex: Lexicons, lines: string[]): Turn[] | undefined {
 export function parseInput(lex: Lexicons, raw: string): ParsedInput {
   const notices: string[] = [];
   const text = stripChatMarkup(raw);
-  const lines = text.split('\n');
+  let lines = text.split('\n');
+  // A pasted e-mail first loses its headers, greeting, signature and quoted history:
+  // the history's "> " lines are not the customer speaking now.
+  if (looksLikeEmail(lines)) {
+    const email = emailBody(lines);
+    if (email.body !== '') lines = email.body.split('\n');
+    if (email.droppedHistory) notices.push('Quoted e-mail history was left out; only the newest message was read.');
+  }
   let turns = transcriptTurns(lex, lines) ?? quotedTurns(lex, lines);
   if (!turns) {
-    let body = text.trim();
-    if (looksLikeEmail(lines)) {
-      const email = emailBody(lines);
-      if (email.body !== '') body = email.body;
-      if (email.droppedHistory) notices.push('Quoted e-mail history was left out; only the newest message was read.');
-    }
+    const body = lines.join('\n').trim();
     if (isNarration(lex, body) || (isCoachQuestion(lex, body) && body.length < 400)) {
       turns = narrationTurns(lex, body);
     } else {

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { coachText, coachTurns } from '../helpers/engine.ts';
+
+describe('reading the customer', () => {
+  it('does not take negated anger at face value', () => {
+    const a = coachText("I'm not angry, just really disappointed that it broke again.");
+    expect(a.emotion).toBe('frustrated');
+  });
+
+  it('reads sarcasm as frustration, not satisfaction', () => {
+    expect(coachText('Oh great, just great. Another two hours on hold.').emotion).toBe('frustrated');
+    expect(coachText('Thanks for nothing.').emotion).not.toBe('calm');
+  });
+
+  it('separates profanity about a thing from profanity at a person', () => {
+    const thing = coachText('This damn app crashed again and lost my whole basket.');
+    expect(thing.flags).not.toContain('abusive_language');
+    expect(thing.emotion).not.toBe('hostile');
+    const person = coachText("You're a f***ing idiot, just fix it.");
+    expect(person.flags).toContain('abusive_language');
+    expect(person.emotion).toBe('hostile');
+  });
+
+  it('finds a threat buried in the middle of a long paragraph', () => {
+    const a = coachText(
+      'I ordered the sofa in March and paid in full. The delivery window was missed twice. If this is not sorted by the end of the week I will be taking legal action, and I have kept every email. The sofa was meant to be for my daughter moving in.',
+    );
+    expect(a.flags).toContain('threat_legal');
+    expect(a.escalate.notify).toBe(true);
+  });
+
+  it('reads capitals and exclamation marks as intensity', () => {
+    const mild = coachText('This is annoying, the app logged me out again.');
+    const loud = coachText('This is RIDICULOUS!!! The app LOGGED ME OUT AGAIN!!!');
+    expect(loud.intensity).toBeGreaterThan(mild.intensity + 0.15);
+  });
+
+  it('copes with typos and non-native phrasing', () => {
+    const a = coachText('Please help me, my account is block and I need send money today. I am very worry.');
+    expect(a.emotion).toBe('anxious');
+    expect(a.flags).toContain('urgent');
+  });
+
+  it('does not flag a lawyer friend, a manager who needs an invoice, or a call to my own bank', () => {
+    expect(coachText('My lawyer friend said the contract looks fine, I just need the invoice resent.').flags).not.toContain('threat_legal');
+    expect(coachText('My manager needs the invoice for the audit, could you resend it?').flags).not.toContain('demands_manager');
+  });
+
+  it('shows the customer phrases that led to the reading', () => {
+    const a = coachText('This is the third time I have called. Unacceptable. I want a supervisor.');
+    const texts = a.cues.map((c) => c.text.toLowerCase());
+    expect(texts.some((t) => t.includes('third time'))).toBe(true);
+    expect(texts.some((t) => t.includes('supervisor'))).toBe(true);
+    expect(a.flags).toEqual(expect.arrayContaining(['repeat_contact', 'demands_manager']));
+  });
+});
+
+describe('reading the whole case', () => {
+  it('shows a rising trend with its history', () => {
+    const a = coachTurns([
+      { role: 'customer', text: 'My parcel is late.' },
+      { role: 'agent', text: 'Parcels can take a while, please be patient.' },
+      { role: 'customer', text: 'This is RIDICULOUS. I want my money back NOW!!' },
+    ]);
+    expect(a.trend.direction).toBe('rising');
+    expect(a.trend.history).toHaveLength(2);
+    expect(a.trend.history[1]!.intensity).toBeGreaterThan(a.trend.history[0]!.intensity);
+  });
+
+  it('sees a proposal being objected to as negotiating, and agreement as accepting', () => {
+    const objecting = coachTurns([
+      { role: 'customer', text: 'My order came without the main course.' },
+      { role: 'agent', text: "So sorry! I've added a $5 credit to your account." },
+      { role: 'customer', text: "$5? The burger alone was $16. A credit isn't really a fix." },
+    ]);
+    expect(objecting.stage).toBe('negotiating');
+    expect(objecting.step).toBe('resolve');
+    const agreeing = coachTurns([
+      { role: 'customer', text: 'The screen cracked after a week.' },
+      { role: 'agent', text: 'I can replace it for free under warranty; it takes 5 working days.' },
+      { role: 'customer', text: "Sounds good, let's do it." },
+    ]);
+    expect(agreeing.stage).toBe('accepting');
+    expect(agreeing.step).toBe('confirm');
+  });
+
+  it('moves from boundary to handoff when abuse continues after a boundary, and pings', () => {
+    const first = coachText("Customer: you're a useless idiot");
+    expect(first.step).toBe('boundary');
+    expect(first.escalate.notify).toBe(false);
+    const again = coachTurns([
+      { role: 'customer', text: "you're a useless idiot" },
+      { role: 'agent', text: "I want to help, but I can't continue if the insults keep coming." },
+      { role: 'customer', text: 'shut up you moron' },
+    ]);
+    expect(again.step).toBe('handoff');
+    expect(again.escalate.reasons.map((r) => r.id)).toContain('abuse_after_boundary');
+    expect(again.selfCare).toBeTruthy();
+  });
+
+  it('does not ping a supervisor for a merely frustrated customer', () => {
+    const a = coachText('Ugh, still not working. This is the second time this week.');
+    expect(a.emotion).toBe('frustrated');
+    expect(a.escalate.notify).toBe(false);
+  });
+});

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { parseInput } from '../../src/core/parse/parse-input.ts';
+import { testEngine } from '../helpers/engine.ts';
+
+const parse = (text: string) => parseInput(testEngine().lexicons, text);
+const roles = (text: string) => parse(text).turns.map((t) => t.role);
+
+describe('reading what agents paste', () => {
+  it('takes a plain message as one customer turn', () => {
+    const p = parse('My order never arrived and nobody answers the phone.');
+    expect(p.turns).toEqual([{ role: 'customer', text: 'My order never arrived and nobody answers the phone.' }]);
+  });
+
+  it('splits a transcript by speaker prefixes, with timestamps and multi-line turns', () => {
+    const p = parse('[10:02] Customer: hi, my bill is wrong\n[10:03] Agent: Sorry! Which month?\nCust: March.\nthe one with the late fee\nMe: Thanks, checking now');
+    expect(p.turns.map((t) => t.role)).toEqual(['customer', 'agent', 'customer', 'agent']);
+    expect(p.turns[2]!.text).toBe('March.\nthe one with the late fee');
+  });
+
+  it('knows every documented prefix', () => {
+    for (const c of ['Customer', 'Cust', 'C', 'Client', 'Caller']) for (const a of ['Me', 'Agent', 'A', 'Rep']) {
+      expect(roles(`${c}: it broke again\n${a}: sorry about that\n${c}: still broken`)).toEqual(['customer', 'agent', 'customer']);
+    }
+  });
+
+  it('reads Slack quotes as the customer and the agent\'s own lines as notes', () => {
+    const p = parse("> I've been a customer for 8 years\n> nobody returns my calls\nhow should I reply to this?");
+    expect(p.turns.map((t) => t.role)).toEqual(['customer', 'note']);
+    expect(p.turns[0]!.text).toContain('nobody returns my calls');
+  });
+
+  it('reads narration as a reported customer turn and drops the question to the coach', () => {
+    const p = parse("caller is yelling that this is the 3rd time he's called, wants a refund today. what do i do");
+    const customer = p.turns.filter((t) => t.role === 'customer');
+    expect(customer).toHaveLength(1);
+    expect(customer[0]!.reported).toBe(true);
+    expect(customer[0]!.text).not.toMatch(/what do i do/);
+  });
+
+  it('splits a direct quote out of narration and records what the agent already offered', () => {
+    const p = parse("I offered a voucher and the customer just sent this: 'I WANT A REFUND. NOT A VOUCHER. TODAY.'");
+    expect(p.turns[0]).toMatchObject({ role: 'note', actions: ['resolve'] });
+    expect(p.turns[1]).toEqual({ role: 'customer', text: 'I WANT A REFUND. NOT A VOUCHER. TODAY.' });
+  });
+
+  it('keeps the body of a pasted e-mail: no subject, greeting, signature or quoted history', () => {
+    const p = parse('Subject: RE: Invoice 3391\n\nHello,\n\nPlease correct invoice 3391 by Friday.\n\nKind regards,\nPriya Nair\nHead of Ops\n\nOn Tue, 3 Mar 2026, Support wrote:\n> We are looking into it');
+    expect(p.turns).toEqual([{ role: 'customer', text: 'Please correct invoice 3391 by Friday.' }]);
+    expect(p.notices.join(' ')).toMatch(/history was left out/);
+  });
+
+  it('turns Slack markup into plain text and code blocks into the customer\'s words', () => {
+    const p = parse('<@U024BE7LH> can you look at this <https://example.com/t/1|ticket>?\n```\nyou charged me twice!!\n```');
+    const customer = p.turns.find((t) => t.role === 'customer')!;
+    expect(customer.text).toBe('you charged me twice!!');
+    expect(p.turns.map((t) => t.text).join(' ')).not.toMatch(/<@|https:/);
+  });
+});

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { PhraseMatcher, PatternSyntaxError } from '../../src/core/text/phrase-matcher.ts';
+import { tokenize } from '../../src/core/text/tokens.ts';
+
+const m = (pattern: string, negatable = false) => new PhraseMatcher([{ pattern, label: 'x', weight: 1, negatable }]);
+const hits = (pattern: string, text: string, negatable = false) =>
+  m(pattern, negatable).match(tokenize(text)).map((h) => ({ negated: h.negated, text: tokenize(text).slice(h.startTok, h.endTok).map((t) => t.norm).join(' ') }));
+
+describe('tokens', () => {
+  it('folds case, apostrophes, elongations and masked profanity, and keeps offsets', () => {
+    const text = "I DON'T want sooo much, you f***ing idiot";
+    const t = tokenize(text);
+    expect(t.map((x) => x.norm)).toEqual(['i', 'dont', 'want', 'soo', 'much', 'you', 'fucking', 'idiot']);
+    expect(t[3]!.alt).toBe('so');
+    expect(t[1]!.caps).toBe(true);
+    expect(text.slice(t[6]!.start, t[6]!.end)).toBe('f***ing');
+    expect(t[5]!.clauseStart).toBe(true);
+  });
+});
+
+describe('phrase patterns', () => {
+  it('matches phrase alternatives, groups, optional slots and gaps', () => {
+    expect(hits('third time|3rd time', 'this is the 3rd time')).toEqual([{ negated: false, text: '3rd time' }]);
+    expect(hits('(cancel|close) ~3 (account|my plan)', 'I will close the whole account')).toHaveLength(1);
+    expect(hits('(cancel|close) ~1 account', 'I will close the whole damn account')).toHaveLength(0);
+    expect(hits('not [very] happy', 'not happy, not very happy')).toHaveLength(2);
+    expect(hits('refund*', 'refunded twice')).toHaveLength(1);
+    expect(hits('#num (days|hours)', 'for 5 days')).toHaveLength(1);
+  });
+
+  it('reads "dont" and "don\'t" alike, and elongated words', () => {
+    expect(hits("don't understand", 'i dont understand')).toHaveLength(1);
+    expect(hits('please', 'pleeeease')).toHaveLength(1);
+    expect(hits('please', 'pleas')).toHaveLength(0);
+    expect(hits('so', 'sooooo')).toHaveLength(1);
+  });
+
+  it('marks a match negated by a nearby negator, but not across a clause or "but"', () => {
+    expect(hits('angry', "I'm not angry", true)).toEqual([{ negated: true, text: 'angry' }]);
+    expect(hits('angry', 'not that I care. angry!', true)).toEqual([{ negated: false, text: 'angry' }]);
+    expect(hits('angry', 'not only sad but angry', true)).toEqual([{ negated: false, text: 'angry' }]);
+  });
+
+  it('rejects patterns it cannot compile, with the pattern in the message', () => {
+    expect(() => m('~ starts with a gap')).toThrow(PatternSyntaxError);
+    expect(() => m('(unbalanced')).toThrow(/unbalanced/);
+    expect(() => m('a*')).toThrow(/too short/);
+  });
+});
