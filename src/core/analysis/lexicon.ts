@@ -17,6 +17,7 @@ export interface Lexicons {
   intensifiers: PhraseMatcher<'intensifier'>;
   profanity: PhraseMatcher<'profanity'>;
   insults: PhraseMatcher<'insult'>;
+  insultNouns: PhraseMatcher<'insult'>;
   acronyms: ReadonlySet<string>;
   narrator: PhraseMatcher<'narrator'>;
   coachQuestions: PhraseMatcher<'coach'>;
@@ -67,6 +68,7 @@ export function compileLexicons(content: Content): Lexicons {
     intensifiers: build(f.signals, 'intensifiers', fromList('intensifier', content.signals.intensifiers, true)),
     profanity: build(f.signals, 'profanity', fromList('profanity', content.signals.profanity)),
     insults: build(f.signals, 'insults', fromList('insult', content.signals.insults)),
+    insultNouns: build(f.signals, 'insult_nouns', fromList('insult', content.signals.insult_nouns)),
     acronyms: new Set(content.signals.acronyms.map((a) => a.toLowerCase())),
     narrator: build(f.narration, 'narrator', fromList('narrator', content.narration.narrator)),
     coachQuestions: build(f.narration, 'coach_questions', fromList('coach', content.narration.coach_questions)),

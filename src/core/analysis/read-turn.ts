@@ -100,8 +100,18 @@ function findAbuse(lex: Lexicons, text: string, tokens: Token[], turn: number): 
       j++;
     }
   }
+  // Name-calling needs no "you": "bye, moron", "your clown of a driver". Not when the
+  // customer says it of themselves ("I'm such an idiot").
+  for (const m of lex.insultNouns.match(tokens)) {
+    const before = tokens.slice(Math.max(0, m.startTok - 4), m.startTok).map((t) => t.norm);
+    if (before.some((w) => SELF.has(w))) continue;
+    if (cues.some((c) => c.start <= tokens[m.startTok]!.start && c.end >= tokens[m.endTok - 1]!.end)) continue;
+    add(m.startTok, m.endTok);
+  }
   return cues;
 }
+
+const SELF = new Set(['i', 'im', 'me', 'myself', 'my']);
 
 function count(text: string, re: RegExp): number {
   return text.match(re)?.length ?? 0;

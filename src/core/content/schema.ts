@@ -69,6 +69,8 @@ export const SignalsSchema = z.object({
   acronyms: z.array(text),
   /** Insults: with "you"/"your staff" nearby they are abuse. */
   insults: z.array(text).min(3),
+  /** Words that only name a person insultingly: abuse wherever they stand. */
+  insult_nouns: z.array(text).min(1),
 });
 
 export const NarrationSchema = z.object({

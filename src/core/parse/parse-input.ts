@@ -157,7 +157,7 @@ export function parseInput(lex: Lexicons, raw: string): ParsedInput {
   let turns = transcriptTurns(lex, lines) ?? quotedTurns(lex, lines);
   if (!turns) {
     const body = lines.join('\n').trim();
-    if (isNarration(lex, body) || (isCoachQuestion(lex, body) && body.length < 400)) {
+    if (isNarration(lex, body)) {
       turns = narrationTurns(lex, body);
     } else {
       turns = [{ role: 'customer', text: body }];
