@@ -2,7 +2,6 @@
  * The `defuse` command: coach, review, batch. Bad input gets a clear message and a
  * non-zero exit, never a stack trace.
  */
-import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { DefuseError } from '../core/errors.ts';
 import { decodeInput } from '../core/text/sanitize.ts';
@@ -23,9 +22,12 @@ Options:
   -h, --help  this text
 `;
 
-function readStdin(): string {
+/** Reads all of standard input. Async: a pipe may deliver slowly (readFileSync(0) fails with EAGAIN). */
+async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) return '';
-  return decodeInput(readFileSync(0));
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return decodeInput(Buffer.concat(chunks));
 }
 
 function flag(args: string[], name: string): string | undefined {
@@ -37,14 +39,14 @@ function flag(args: string[], name: string): string | undefined {
 }
 
 async function coach(engine: Engine, args: string[], json: boolean): Promise<void> {
-  const text = args.length > 0 ? args.join(' ') : readStdin();
+  const text = args.length > 0 ? args.join(' ') : await readStdin();
   const advice = await engine.coach.coach({ text });
   process.stdout.write(json ? `${JSON.stringify(advice, null, 2)}\n` : `${renderAdvice(advice)}\n`);
 }
 
-function review(engine: Engine, args: string[], json: boolean): void {
+async function review(engine: Engine, args: string[], json: boolean): Promise<void> {
   const context = flag(args, '--context');
-  const draft = args.length > 0 ? args.join(' ') : readStdin();
+  const draft = args.length > 0 ? args.join(' ') : await readStdin();
   const r = engine.coach.review(draft, context);
   process.stdout.write(json ? `${JSON.stringify(r, null, 2)}\n` : `${renderReview(r)}\n`);
 }
@@ -76,7 +78,7 @@ async function main(argv: string[]): Promise<number> {
       await coach(engine, rest, json);
       return 0;
     case 'review':
-      review(engine, rest, json);
+      await review(engine, rest, json);
       return 0;
     case 'batch':
       await batch(engine);

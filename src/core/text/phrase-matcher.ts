@@ -171,6 +171,9 @@ export class PhraseMatcher<L extends string = string> {
   private readonly byPrefix = new Map<string, Compiled<L>[]>();
   private readonly byNumber: Compiled<L>[] = [];
   private readonly count: number;
+  /** Which (run, token) last tried each alternative: avoids trying one twice at a token. */
+  private stamp: Int32Array = new Int32Array(0);
+  private run = 0;
 
   /** Throws PatternSyntaxError naming the pattern; the content loader adds the file. */
   constructor(entries: readonly PhraseEntry<L>[]) {
@@ -192,14 +195,21 @@ export class PhraseMatcher<L extends string = string> {
   /** Every match, at most one per phrase alternative and start token. */
   match(tokens: Token[]): PhraseMatch<L>[] {
     const out: PhraseMatch<L>[] = [];
-    const stamp = new Int32Array(this.count).fill(-1);
+    if (this.stamp.length !== this.count || this.run > 2_000_000_000 - tokens.length) {
+      this.stamp = new Int32Array(this.count).fill(-1);
+      this.run = 0;
+    }
+    const stamp = this.stamp;
+    const base = this.run;
+    this.run += tokens.length + 1;
     for (let i = 0; i < tokens.length; i++) {
+      const key = base + i;
       const t = tokens[i]!;
       const tryAll = (list: Compiled<L>[] | undefined) => {
         if (!list) return;
         for (const c of list) {
-          if (stamp[c.id] === i) continue;
-          stamp[c.id] = i;
+          if (stamp[c.id] === key) continue;
+          stamp[c.id] = key;
           const end = matchFrom(c.slots, 0, tokens, i);
           if (end !== -1) {
             out.push({ entry: c.entry, startTok: i, endTok: end, negated: c.entry.negatable && negatedAt(tokens, i) });

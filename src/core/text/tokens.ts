@@ -18,6 +18,7 @@ export interface Token {
 // Words: letters/digits with inner apostrophes, masked profanity ("f***", "sh*t", "f*cking"),
 // and money/number forms ("$5", "4,000", "3rd").
 const WORD = /[$€£]?[\p{L}\p{N}]+(?:[''*.,-][\p{L}\p{N}*]+)*\**%?|[$€£]?\*{2,}|\p{Extended_Pictographic}/gu;
+const ELONGATED = /(\p{L})\1{2}/u;
 const CLAUSE_PUNCT = /[.;:!?,\n]/;
 
 export function foldWord(word: string): string {
@@ -45,7 +46,23 @@ function unmask(word: string): string {
   return word;
 }
 
+/**
+ * The same text is tokenised by several readers (parser, lexicons, slots); a small cache
+ * keeps that to once. Tokens are never mutated, so sharing them is safe.
+ */
+const CACHE_SIZE = 256;
+const cache = new Map<string, Token[]>();
+
 export function tokenize(text: string): Token[] {
+  const hit = cache.get(text);
+  if (hit) return hit;
+  const tokens = tokenizeUncached(text);
+  if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  cache.set(text, tokens);
+  return tokens;
+}
+
+function tokenizeUncached(text: string): Token[] {
   const tokens: Token[] = [];
   let last = 0;
   for (const m of text.matchAll(WORD)) {
@@ -56,8 +73,9 @@ export function tokenize(text: string): Token[] {
     let norm = unmask(foldWord(raw));
     // "4,000" and "3.5" stay whole; trailing dots from abbreviations do not.
     norm = norm.replace(/\.$/, '');
-    const folded2 = norm.replace(/(\p{L})\1{2,}/gu, '$1$1');
-    const folded1 = folded2.replace(/(\p{L})\1+/gu, '$1');
+    const elongated = ELONGATED.test(norm);
+    const folded2 = elongated ? norm.replace(/(\p{L})\1{2,}/gu, '$1$1') : norm;
+    const folded1 = elongated ? folded2.replace(/(\p{L})\1+/gu, '$1') : norm;
     const letters = raw.replace(/[^\p{L}]/gu, '');
     tokens.push({
       norm: folded2,
