@@ -82,7 +82,20 @@ function trendOf(history: TrendPoint[]): Trend | null {
   return 'steady';
 }
 
-export function analyseCase(lex: Lexicons, turns: readonly Turn[]): CaseReading {
+/** Messages a customer sends in a row are one turn: "the issue is YOU" + "get me a real person". */
+function mergeCustomerRuns(turns: readonly Turn[]): Turn[] {
+  const out: Turn[] = [];
+  for (const t of turns) {
+    const prev = out[out.length - 1];
+    if (prev && prev.role === 'customer' && t.role === 'customer' && prev.reported === t.reported) {
+      out[out.length - 1] = { ...prev, text: `${prev.text}\n${t.text}` };
+    } else out.push(t);
+  }
+  return out;
+}
+
+export function analyseCase(lex: Lexicons, input: readonly Turn[]): CaseReading {
+  const turns = mergeCustomerRuns(input);
   const customer: CustomerTurnReading[] = [];
   const agent: AgentTurnReading[] = [];
   const stepsTaken: Step[] = [];

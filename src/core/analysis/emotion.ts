@@ -26,7 +26,7 @@ const FLAG_WEIGHTS: Partial<Record<Flag, Partial<Record<Emotion, number>>>> = {
   threat_public: { angry: 1.0 },
   // Leaving is often said in anger, sometimes in weary disappointment.
   threat_churn: { angry: 0.6, frustrated: 0.3 },
-  demands_manager: { frustrated: 0.5, angry: 0.3 },
+  demands_manager: { frustrated: 0.7, angry: 0.4 },
   // Having to come back again is the typical source of frustration.
   repeat_contact: { frustrated: 0.6 },
   urgent: { anxious: 0.4 },
@@ -52,7 +52,9 @@ export function scoreEmotions(r: TurnReading): Record<Emotion, number> {
   if (sig.capsWords >= 2 && (negative > 0.3 || sig.capsWords >= 4)) s.angry += 0.4 + 0.15 * Math.min(sig.capsWords, 6);
   if (sig.exclamations >= 2 && negative > 0.3) s.angry += 0.3;
   // Profanity that is not aimed at a person still shows heat ("this damn app").
-  if (sig.profanity > 0 && s.hostile < HOSTILE_THRESHOLD) s.angry += Math.min(0.5 * sig.profanity, 1.0);
+  if (sig.profanity > 0 && s.hostile < HOSTILE_THRESHOLD) s.angry += Math.min(0.8 * sig.profanity, 1.2);
+  // Several questions at once with no heat: the customer is trying to make sense of it.
+  if (sig.questionMarks >= 2 && negative < 0.5) s.confused += 0.4;
   return s;
 }
 

@@ -39,7 +39,7 @@ const INSULT_FILLER = new Set([
   'are', 'r', 'is', 'a', 'an', 'such', 'the', 'so', 'fucking', 'absolute', 'complete', 'total', 'utter', 'bloody',
   'damn', 'most', 'bunch', 'pack', 'lot', 'of', 'just', 'really', 'being', 'been', 'all', 'guys', 'people', 'lot',
   'freaking', 'effing', 'stupid', 'useless', 'little', 'big', 'fat', 'incompetent', 'lazy', 'dumb', 'as', 'like', 'bunch',
-  'nothing', 'but', 'literally', 'actually', 'clearly', 'obviously', 'must', 'be', 'an', 'one', 'bots', 'truly',
+  'nothing', 'but', 'literally', 'this', 'that', 'of', 'actually', 'clearly', 'obviously', 'must', 'be', 'an', 'one', 'bots', 'truly',
 ]);
 const YOU = new Set(['you', 'youre', 'ur', 'u', 'yall', 'ya', 'youve', 'your']);
 /** Groups of people: "your staff are clowns" insults people, "your app is a joke" does not. */
@@ -104,14 +104,14 @@ function findAbuse(lex: Lexicons, text: string, tokens: Token[], turn: number): 
   // customer says it of themselves ("I'm such an idiot").
   for (const m of lex.insultNouns.match(tokens)) {
     const before = tokens.slice(Math.max(0, m.startTok - 4), m.startTok).map((t) => t.norm);
-    if (before.some((w) => SELF.has(w))) continue;
+    if (before.some((w, k) => SELF.has(w) || (w === 'i' && before[k + 1] === 'am'))) continue;
     if (cues.some((c) => c.start <= tokens[m.startTok]!.start && c.end >= tokens[m.endTok - 1]!.end)) continue;
     add(m.startTok, m.endTok);
   }
   return cues;
 }
 
-const SELF = new Set(['i', 'im', 'me', 'myself', 'my']);
+const SELF = new Set(['im', 'myself']);
 
 function count(text: string, re: RegExp): number {
   return text.match(re)?.length ?? 0;
