@@ -74,6 +74,11 @@ export function detectBehaviours(lex: Lexicons, text: string): BehaviourFinding[
     const inSentence = (b: Behaviour) => hitSentences.get(b)?.has(i) ?? false;
     if (inSentence('check') || inSentence('sarcasm') || inSentence('blame') || inSentence('argue') || inSentence('ask')) return;
     const sp = { text: text.slice(s.start, s.end).trim(), start: s.start, end: s.end };
+    // "Does that window work with your schedule?", "Would that settle it?": checking the remedy.
+    if (/^(does|do|would|will|is|are|did|have|has|can)$/.test(first.norm) && /\b(work|works|suit|suits|settle|ok|okay|help|helps|sound|fine|able to|happy)\b/i.test(sp.text)) {
+      add('check', 1.0, sp, i);
+      return;
+    }
     add('ask', 0.6, sp, i);
   });
 
