@@ -61,12 +61,10 @@ export class Coach {
   async coach(req: CoachRequest): Promise<Advice> {
     const input = this.readInput(req);
     const id = req.caseId ?? this.deps.newId();
-    let advice: Advice | undefined;
-    let analysed: Turn[] = [];
     // Analyse first with the stored turns, then store the new turns with the wordings shown.
     const existing = await this.deps.store.get(id);
-    analysed = [...(existing?.turns ?? []), ...input.turns].slice(-MAX_TURNS);
-    advice = await this.deps.analyser.analyse(analysed, {
+    const analysed = [...(existing?.turns ?? []), ...input.turns].slice(-MAX_TURNS);
+    const advice = await this.deps.analyser.analyse(analysed, {
       caseId: id,
       shownWordings: new Set(existing?.shownWordings ?? []),
       notices: input.notices,

@@ -5,8 +5,6 @@
 import type { Advice } from '../core/advice.ts';
 import { DefuseError } from '../core/errors.ts';
 import type { Engine } from '../engine.ts';
-import { parseInput } from '../core/parse/parse-input.ts';
-import { sanitizeText } from '../core/text/sanitize.ts';
 import { EvalCaseSchema, type EvalCase } from './case-format.ts';
 
 export type CaseOutput =
@@ -20,13 +18,7 @@ export function runCase(engine: Engine, c: EvalCase): CaseOutput {
       const r = engine.coach.review(c.draft, c.context);
       return { id: c.id, review: { behaviours: r.behaviours, findings: r.findings, summary: r.summary } };
     }
-    const { turns, notices } = c.turns
-      ? engine.coach.readInput({ turns: c.turns })
-      : (() => {
-          const s = sanitizeText(c.raw!);
-          const p = parseInput(engine.lexicons, s.text);
-          return { turns: p.turns, notices: [...s.notices, ...p.notices] };
-        })();
+    const { turns, notices } = engine.coach.readInput(c.turns ? { turns: c.turns } : { text: c.raw ?? '' });
     return { id: c.id, advice: engine.offline.analyseSync(turns, { shownWordings: new Set(), notices }) };
   } catch (err) {
     if (err instanceof DefuseError) return { id: c.id, error: { code: err.code, message: err.userMessage } };

@@ -42,10 +42,15 @@ function fromList<L extends string>(label: L, list: readonly string[], negatable
   return list.map((pattern) => ({ pattern, label, weight: 1, negatable }));
 }
 
-const cache = new WeakMap<Content, Lexicons>();
+/**
+ * Keyed by the parsed emotion lexicon, not by the Content object: the loader checks the
+ * lexicons before the whole Content exists, and the engine must reuse that compilation
+ * instead of compiling everything a second time at start-up.
+ */
+const cache = new WeakMap<object, Lexicons>();
 
 export function compileLexicons(content: Content): Lexicons {
-  const hit = cache.get(content);
+  const hit = cache.get(content.emotion);
   if (hit) return hit;
   const f = CONTENT_FILES;
   const build = <L extends string>(file: string, key: string, entries: PhraseEntry<L>[]) =>
@@ -80,6 +85,6 @@ export function compileLexicons(content: Content): Lexicons {
     issue: build(f.slots, 'issue', content.slots.issue.map(([pattern], i) => ({ pattern, label: String(i), weight: 1, negatable: false }))),
     remedy: build(f.slots, 'remedy', content.slots.remedy.map(([pattern], i) => ({ pattern, label: String(i), weight: 1, negatable: false }))),
   };
-  cache.set(content, lex);
+  cache.set(content.emotion, lex);
   return lex;
 }

@@ -37,9 +37,9 @@ const zero = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.m
 /** Words that may stand between "you" and an insult: "you're a f***ing idiot", "you people are useless". */
 const INSULT_FILLER = new Set([
   'are', 'r', 'is', 'a', 'an', 'such', 'the', 'so', 'fucking', 'absolute', 'complete', 'total', 'utter', 'bloody',
-  'damn', 'most', 'bunch', 'pack', 'lot', 'of', 'just', 'really', 'being', 'been', 'all', 'guys', 'people', 'lot',
-  'freaking', 'effing', 'stupid', 'useless', 'little', 'big', 'fat', 'incompetent', 'lazy', 'dumb', 'as', 'like', 'bunch',
-  'nothing', 'but', 'literally', 'this', 'that', 'of', 'actually', 'clearly', 'obviously', 'must', 'be', 'an', 'one', 'bots', 'truly',
+  'damn', 'most', 'bunch', 'pack', 'lot', 'of', 'just', 'really', 'being', 'been', 'all', 'guys', 'people',
+  'freaking', 'effing', 'stupid', 'useless', 'little', 'big', 'fat', 'incompetent', 'lazy', 'dumb', 'as', 'like',
+  'nothing', 'but', 'literally', 'this', 'that', 'actually', 'clearly', 'obviously', 'must', 'be', 'one', 'bots', 'truly',
 ]);
 const YOU = new Set(['you', 'youre', 'ur', 'u', 'yall', 'ya', 'youve', 'your']);
 /** Groups of people: "your staff are clowns" insults people, "your app is a joke" does not. */
