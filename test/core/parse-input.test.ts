@@ -40,7 +40,16 @@ describe('reading what agents paste', () => {
   it('splits a direct quote out of narration and records what the agent already offered', () => {
     const p = parse("I offered a voucher and the customer just sent this: 'I WANT A REFUND. NOT A VOUCHER. TODAY.'");
     expect(p.turns[0]).toMatchObject({ role: 'note', actions: ['resolve'] });
-    expect(p.turns[1]).toEqual({ role: 'customer', text: 'I WANT A REFUND. NOT A VOUCHER. TODAY.' });
+    expect(p.turns[1]).toEqual({ role: 'customer', text: 'I WANT A REFUND. NOT A VOUCHER. TODAY.', reported: true });
+  });
+
+  it('keeps the narration around a quote, and never takes an apostrophe for a quote mark', () => {
+    const p = parse("customer is demanding the area manager, says the 'new' phone we sold him was used and he's going to trading standards");
+    expect(p.turns).toHaveLength(1);
+    expect(p.turns[0]!.text).toMatch(/going to trading standards$/);
+    const q = parse("she wrote: 'I have waited three weeks for this refund' and now she's threatening to post it online");
+    expect(q.turns).toHaveLength(1);
+    expect(q.turns[0]!.text).toBe("she wrote:\nI have waited three weeks for this refund\nand now she's threatening to post it online");
   });
 
   it('keeps the body of a pasted e-mail: no subject, greeting, signature or quoted history', () => {

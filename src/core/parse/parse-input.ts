@@ -17,8 +17,6 @@ export interface ParsedInput {
 }
 
 const QUOTE = /^\s*>\s?/;
-/** A quote inside narration long enough to be the customer's own latest words. */
-const MIN_DIRECT_QUOTE = 25;
 
 function actionsIn(lex: Lexicons, text: string): Step[] {
   const found = new Set<Step>();
@@ -45,20 +43,29 @@ function noteTurn(lex: Lexicons, text: string): Turn {
   return actions.length > 0 ? { role: 'note', text, actions } : { role: 'note', text };
 }
 
-/** Narration: the agent's report, with a direct quote of the customer split out when there is one. */
+/**
+ * A direct quote inside narration. A single quote counts only at word edges, so the
+ * apostrophes of "he's" or "'new' phone we sold him" never open or close one.
+ */
+const DIRECT_QUOTE = /(?<=^|[\s(:,;-])(?:"([^"\n]{25,}?)"|“([^”\n]{25,}?)”|'([^\n]{25,}?)'(?=$|[\s.,!?;:)])|‘([^\n]{25,}?)’(?=$|[\s.,!?;:)]))/u;
+
+/**
+ * Narration: the agent's report. When it holds a direct quote of the customer, the
+ * narration around it stays in the same turn (it carries the threat or the shouting);
+ * only what the agent says they did before the quote becomes a note.
+ */
 function narrationTurns(lex: Lexicons, text: string): Turn[] {
-  const quote = /(["“”'‘’])((?:(?!\1)[^\n]){25,})\1/u.exec(text) ?? /(["“])([^"”\n]{25,})(["”])/u.exec(text);
+  const m = DIRECT_QUOTE.exec(text);
   const body = withoutCoachQuestions(lex, text);
-  if (quote && quote[2]!.length >= MIN_DIRECT_QUOTE) {
-    const before = withoutCoachQuestions(lex, text.slice(0, quote.index)).replace(/[,:;\s]+$/, '');
+  if (m) {
+    const quote = (m[1] ?? m[2] ?? m[3] ?? m[4])!.trim();
+    const before = withoutCoachQuestions(lex, text.slice(0, m.index)).replace(/[,:;\s]+$/, '');
+    const after = withoutCoachQuestions(lex, text.slice(m.index + m[0].length)).replace(/^[,:;.\s]+/, '');
     const turns: Turn[] = [];
-    if (before.length > 0) {
-      const actions = actionsIn(lex, before);
-      if (actions.length > 0) turns.push({ role: 'note', text: before, actions });
-      else if (isNarration(lex, before)) turns.push({ role: 'customer', text: before, reported: true });
-      else turns.push({ role: 'note', text: before });
-    }
-    turns.push({ role: 'customer', text: quote[2]!.trim() });
+    const beforeActions = before.length > 0 ? actionsIn(lex, before) : [];
+    if (beforeActions.length > 0) turns.push({ role: 'note', text: before, actions: beforeActions });
+    const said = [beforeActions.length > 0 ? '' : before, quote, after].filter((x) => x.length > 0).join('\n');
+    turns.push({ role: 'customer', text: said, reported: true });
     return turns;
   }
   const actions = actionsIn(lex, body);

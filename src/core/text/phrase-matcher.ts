@@ -59,6 +59,11 @@ const NEGATORS = new Set([
 ]);
 /** How far back a negator reaches: "not really that angry" is three words. */
 const NEGATION_REACH = 3;
+/**
+ * Words that open a new clause: a negator before them belongs to another statement
+ * ("if this isn't refunded I'm disputing it" threatens a dispute).
+ */
+const CLAUSE_OPENERS = new Set(['but', 'just', 'and', 'or', 'so', 'then', 'because', 'if', 'unless', 'i', 'im', 'ill', 'ive', 'id', 'we', 'well', 'were', 'weve']);
 
 export class PatternSyntaxError extends Error {}
 
@@ -160,7 +165,7 @@ function negatedAt(tokens: Token[], startTok: number): boolean {
   for (let j = startTok - 1; j >= 0 && j >= startTok - NEGATION_REACH; j--) {
     if (tokens[j + 1]!.clauseStart) return false;
     const w = tokens[j]!.norm;
-    if (w === 'but' || w === 'just' || w === 'and') return false;
+    if (CLAUSE_OPENERS.has(w)) return false;
     if (NEGATORS.has(w)) return true;
   }
   return false;
