@@ -49,7 +49,7 @@ describe('reading what agents paste', () => {
     expect(p.turns[0]!.text).toMatch(/going to trading standards$/);
     const q = parse("she wrote: 'I have waited three weeks for this refund' and now she's threatening to post it online");
     expect(q.turns).toHaveLength(1);
-    expect(q.turns[0]!.text).toBe("she wrote:\nI have waited three weeks for this refund\nand now she's threatening to post it online");
+    expect(q.turns[0]!.text).toBe("she wrote\nI have waited three weeks for this refund\nand now she's threatening to post it online");
   });
 
   it('keeps the body of a pasted e-mail: no subject, greeting, signature or quoted history', () => {
