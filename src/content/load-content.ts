@@ -4,7 +4,8 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
+import { contentKey, readSnapshot, writeSnapshot } from './content-snapshot.ts';
 import type { z } from 'zod';
 import { ContentError } from '../core/errors.ts';
 import {
@@ -14,6 +15,7 @@ import {
   EmotionLexiconSchema,
   FlagLexiconSchema,
   GuidanceCatalogSchema,
+  LinearModelSchema,
   NarrationSchema,
   PlaybookStepSchema,
   type PlaybookStep,
@@ -23,7 +25,7 @@ import {
   StageLexiconSchema,
 } from '../core/content/schema.ts';
 import { checkLexicons, checkStep } from '../core/content/check-content.ts';
-import { STEPS, type Step } from '../core/taxonomy.ts';
+import { EMOTIONS, STAGES, STEPS, type Step } from '../core/taxonomy.ts';
 
 export const DEFAULT_PROMPTS_DIR = new URL('../../prompts/', import.meta.url).pathname;
 
@@ -38,7 +40,9 @@ class Collector {
     const path = join(this.root, rel);
     let raw: unknown;
     try {
-      raw = parseYaml(readFileSync(path, 'utf8'), { uniqueKeys: true });
+      const source = readFileSync(path, 'utf8');
+      // Trained models are large JSON: JSON.parse reads them far faster than a YAML parser.
+      raw = rel.endsWith('.json') ? JSON.parse(source) : yamlParser()(source, { uniqueKeys: true });
     } catch (err) {
       const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file is missing' : (err as Error).message.split('\n')[0];
       this.problems.push({ file: rel, message: why ?? 'unreadable' });
@@ -56,8 +60,30 @@ class Collector {
   }
 }
 
-/** Loads prompts/ (or another directory with the same layout). Throws ContentError listing every problem. */
-export function loadContent(dir: string = DEFAULT_PROMPTS_DIR): Content {
+type YamlParse = (source: string, options: { uniqueKeys: boolean }) => unknown;
+let yamlParse: YamlParse | undefined;
+/** The YAML parser is loaded only when a file must be parsed: a start from a snapshot never needs it. */
+function yamlParser(): YamlParse {
+  yamlParse ??= (createRequire(import.meta.url)('yaml') as { parse: YamlParse }).parse;
+  return yamlParse;
+}
+
+/**
+ * Loads prompts/ (or another directory with the same layout). Throws ContentError listing
+ * every problem. Content that passed validation before, byte for byte, is read from its
+ * snapshot (content-snapshot.ts).
+ */
+export function loadContent(dir: string = DEFAULT_PROMPTS_DIR, options: { models?: boolean } = {}): Content {
+  const withModels = options.models ?? true;
+  const key = contentKey(dir, withModels ? 'models' : 'no-models');
+  const snapshot = key === undefined ? undefined : readSnapshot(key);
+  if (snapshot) return snapshot;
+  const content = validateContent(dir, withModels);
+  if (key !== undefined) writeSnapshot(key, content);
+  return content;
+}
+
+function validateContent(dir: string, withModels: boolean): Content {
   const c = new Collector(dir);
   const guidance = c.read(CONTENT_FILES.guidance, GuidanceCatalogSchema);
   const playbook = new Map<Step, PlaybookStep>();
@@ -87,6 +113,8 @@ export function loadContent(dir: string = DEFAULT_PROMPTS_DIR): Content {
     signals: c.read(CONTENT_FILES.signals, SignalsSchema),
     narration: c.read(CONTENT_FILES.narration, NarrationSchema),
     slots: c.read(CONTENT_FILES.slots, SlotLexiconSchema),
+    emotionModel: withModels ? c.read(CONTENT_FILES.emotionModel, LinearModelSchema(EMOTIONS)) : undefined,
+    stageModel: withModels ? c.read(CONTENT_FILES.stageModel, LinearModelSchema(STAGES)) : undefined,
   };
   const lexiconsRead = parts.emotion && parts.stage && parts.flags && parts.behaviours && parts.signals && parts.narration && parts.slots;
   if (lexiconsRead) {
@@ -104,6 +132,7 @@ export function loadContent(dir: string = DEFAULT_PROMPTS_DIR): Content {
       signals: parts.signals!,
       narration: parts.narration!,
       slots: parts.slots!,
+      ...(withModels ? { models: { emotion: parts.emotionModel!, stage: parts.stageModel! } } : {}),
     };
     return content;
   }

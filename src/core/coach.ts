@@ -7,7 +7,7 @@ import type { Turn } from './case.ts';
 import type { Content } from './content/schema.ts';
 import { InputError } from './errors.ts';
 import type { Lexicons } from './analysis/lexicon.ts';
-import { parseInput } from './parse/parse-input.ts';
+import { readInput } from './parse/read-input.ts';
 import type { Analyser } from './ports/analyser.ts';
 import type { CaseRecord, CaseStore, ChannelRef } from './ports/case-store.ts';
 import { reviewDraft } from './review/review-draft.ts';
@@ -43,19 +43,7 @@ export class Coach {
 
   /** Reads text into turns, or throws an InputError with a message for the agent. */
   readInput(req: Pick<CoachRequest, 'text' | 'turns'>): { turns: Turn[]; notices: string[] } {
-    if (req.turns && req.turns.length > 0) {
-      const notices: string[] = [];
-      const turns = req.turns.map((t) => {
-        const s = sanitizeText(t.text);
-        notices.push(...s.notices);
-        return { ...t, text: s.text };
-      });
-      return { turns, notices };
-    }
-    if (req.text === undefined) throw new InputError('input_empty', 'There is nothing to read yet. Paste what the customer said, or a transcript.');
-    const s = sanitizeText(req.text);
-    const parsed = parseInput(this.deps.lexicons, s.text);
-    return { turns: parsed.turns, notices: [...s.notices, ...parsed.notices] };
+    return readInput(this.deps.lexicons, req);
   }
 
   async coach(req: CoachRequest): Promise<Advice> {

@@ -9,6 +9,7 @@ export interface EvalReport {
   errors: { id: string; code: string; message: string }[];
   emotion?: SingleLabelReport;
   stage?: SingleLabelReport;
+  /** inAccepted: the share (0-1) of cases whose step is one the case accepts. */
   step?: { n: number; inAccepted: number; misses: { id: string; step: string; accepted: string[] }[] };
   flags?: MultiLabelReport;
   behaviours?: MultiLabelReport;

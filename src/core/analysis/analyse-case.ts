@@ -9,6 +9,7 @@ import { detectBehaviours } from '../review/detect-behaviours.ts';
 import type { Cue } from './cue.ts';
 import { readEmotion, type EmotionReading } from './emotion.ts';
 import type { Lexicons } from './lexicon.ts';
+import { learnedReading } from './learned.ts';
 import { readTurn, type TurnReading } from './read-turn.ts';
 import { decideStage } from './stage.ts';
 import { looksEnglish } from './language.ts';
@@ -16,6 +17,8 @@ import { looksEnglish } from './language.ts';
 export interface CustomerTurnReading extends TurnReading {
   emotionReading: EmotionReading;
   stageId: Stage;
+  /** Steps the agent took between the customer's previous turn and this one. */
+  agentStepsBefore: Step[];
 }
 
 export interface AgentTurnReading {
@@ -103,13 +106,18 @@ export function analyseCase(lex: Lexicons, input: readonly Turn[]): CaseReading 
   let lastAgentSteps: Step[] = [];
   let prior: Record<Emotion, number> | undefined;
 
+  const lastCustomer = turns.findLastIndex((t) => t.role === 'customer');
   turns.forEach((turn, i) => {
     if (turn.role === 'customer') {
       const r = readTurn(lex, turn.text, i, turn.reported === true);
-      const e = readEmotion(r, prior);
+      const ruleEmotion = readEmotion(r, prior);
       const steps = new Set(sinceCustomer.flatMap((a) => a.steps));
-      const stageId = decideStage(r, e, { proposal: steps.has('resolve') || steps.has('handoff'), asked: steps.has('diagnose') });
-      customer.push({ ...r, emotionReading: e, stageId });
+      const ruleStage = decideStage(r, ruleEmotion, { proposal: steps.has('resolve') || steps.has('handoff'), asked: steps.has('diagnose') });
+      const agentStepsBefore = [...steps];
+      const { emotion: e, stage: stageId } = lex.models
+        ? learnedReading(lex.models, r, ruleEmotion, ruleStage, agentStepsBefore, customer.length, i === lastCustomer)
+        : { emotion: ruleEmotion, stage: ruleStage };
+      customer.push({ ...r, emotionReading: e, stageId, agentStepsBefore });
       prior = e.scores;
       lastAgentSteps = [...steps];
       sinceCustomer = [];

@@ -6,6 +6,8 @@
 import { PhraseMatcher, type PhraseEntry } from '../text/phrase-matcher.ts';
 import { CONTENT_FILES, type Content } from '../content/schema.ts';
 import { withPatternContext } from '../content/check-content.ts';
+import type { Models } from './learned.ts';
+import { compileModel } from './linear-model.ts';
 import type { Behaviour, Emotion, Flag, Stage, Step } from '../taxonomy.ts';
 
 export interface Lexicons {
@@ -25,6 +27,18 @@ export interface Lexicons {
   /** Labels are indexes into content.slots.issue / remedy. */
   issue: PhraseMatcher<string>;
   remedy: PhraseMatcher<string>;
+  /** The learned layer over the readings; absent when training it (rules alone). */
+  models?: Models;
+  /** The content models the compiled ones came from. */
+  modelsFrom?: Content['models'];
+}
+
+function compiledModels(content: Content): Pick<Lexicons, 'models' | 'modelsFrom'> {
+  if (!content.models) return {};
+  return {
+    models: { emotion: compileModel(content.models.emotion), stage: compileModel(content.models.stage) },
+    modelsFrom: content.models,
+  };
 }
 
 function fromWeights<L extends string>(map: Partial<Record<L, Record<string, number>>>): PhraseEntry<L>[] {
@@ -51,7 +65,8 @@ const cache = new WeakMap<object, Lexicons>();
 
 export function compileLexicons(content: Content): Lexicons {
   const hit = cache.get(content.emotion);
-  if (hit) return hit;
+  // The models are not part of the cached compilation: the loader compiles before they are read.
+  if (hit) return hit.modelsFrom === content.models ? hit : { ...hit, ...compiledModels(content) };
   const f = CONTENT_FILES;
   const build = <L extends string>(file: string, key: string, entries: PhraseEntry<L>[]) =>
     withPatternContext(file, key, () => new PhraseMatcher<L>(entries));
@@ -83,6 +98,7 @@ export function compileLexicons(content: Content): Lexicons {
       Object.entries(content.narration.agent_actions).flatMap(([step, list]) => fromList(step as Step, list ?? [], true)),
     ),
     issue: build(f.slots, 'issue', content.slots.issue.map(([pattern], i) => ({ pattern, label: String(i), weight: 1, negatable: false }))),
+    ...compiledModels(content),
     remedy: build(f.slots, 'remedy', content.slots.remedy.map(([pattern], i) => ({ pattern, label: String(i), weight: 1, negatable: false }))),
   };
   cache.set(content.emotion, lex);

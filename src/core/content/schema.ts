@@ -3,7 +3,8 @@
  * (src/content); a bad file fails with its path and the field, never an empty playbook.
  */
 import { z } from 'zod';
-import { BEHAVIOURS, EMOTIONS, FLAGS, STAGES, STEPS, EmotionSchema, StepSchema } from '../taxonomy.ts';
+import { BEHAVIOURS, EMOTIONS, FLAGS, STAGES, STEPS, EmotionSchema, StepSchema, type Emotion, type Stage } from '../taxonomy.ts';
+import type { LinearModel } from '../analysis/linear-model.ts';
 
 const text = z.string().trim().min(1);
 /** Slots a wording may use; each is filled from the case or the wording is not offered. */
@@ -89,6 +90,18 @@ export const SlotLexiconSchema = z.object({
   remedy: z.array(z.tuple([text, text])).min(3),
 });
 
+/** A trained model (src/core/analysis/linear-model.ts); written by `npm run train`. */
+export const LinearModelSchema = <L extends string>(labels: readonly [L, ...L[]]) =>
+  z
+    .object({
+      labels: z.array(z.enum(labels)).length(labels.length),
+      groups: z.array(z.enum(['readings', 'words'])).min(1),
+      trainedOn: z.string().min(1),
+      weights: z.record(z.string().min(1), z.array(z.number().finite()).length(labels.length)),
+    })
+    .refine((m) => 'bias' in m.weights, { message: 'weights.bias is missing' })
+    .refine((m) => new Set(m.labels).size === labels.length, { message: 'labels must list every label once' });
+
 export const CONTENT_FILES = {
   guidance: 'guidance.yaml',
   selfCare: 'self-care.yaml',
@@ -99,6 +112,8 @@ export const CONTENT_FILES = {
   signals: 'lexicons/signals.yaml',
   narration: 'lexicons/narration.yaml',
   slots: 'lexicons/slots.yaml',
+  emotionModel: 'models/emotion.json',
+  stageModel: 'models/stage.json',
 } as const;
 
 export interface Content {
@@ -112,4 +127,6 @@ export interface Content {
   signals: z.infer<typeof SignalsSchema>;
   narration: z.infer<typeof NarrationSchema>;
   slots: z.infer<typeof SlotLexiconSchema>;
+  /** The trained layer; left out only while training it (`npm run train`). */
+  models?: { emotion: LinearModel<Emotion>; stage: LinearModel<Stage> };
 }

@@ -62,7 +62,9 @@ export function nextStep(r: CaseReading): StepDecision {
   if (r.emotion === 'angry' && !taken.has('apologize') && !taken.has('empathize')) {
     return { step: 'apologize', reason: 'The customer is angry and nobody has apologised yet; do that before the remedy.' };
   }
-  if (r.emotion === 'confused' && !taken.has('diagnose')) {
+  // A confused customer asking a direct question needs the answer; one describing what they
+  // see needs questions first.
+  if (r.emotion === 'confused' && !taken.has('diagnose') && r.stage !== 'seeking') {
     return { step: 'diagnose', reason: 'The customer is unsure what happened; find out exactly what they see and need.' };
   }
   return {

@@ -12,15 +12,20 @@
  *   #num          a number or amount ("5", "$16", "3rd")
  * Words are folded like the text: lowercase, apostrophes dropped ("dont" = "don't").
  */
-import { foldWord, type Token } from './tokens.ts';
+import { foldWord, wordId, type Token } from './tokens.ts';
 
 interface WordTest {
   exact?: string;
+  /** Set instead of `exact` for a first word already turned into its id. */
+  id?: number;
   prefix?: string;
   num?: boolean;
 }
 interface GroupSlot {
   kind: 'group';
+  /** Ids (wordId) of the one-word exact alternatives, looked up at once: most groups are lists of words. */
+  words: ReadonlySet<number>;
+  /** Every other alternative (several words, prefixes, numbers), tried in order. */
   alts: WordTest[][];
   optional: boolean;
 }
@@ -50,6 +55,7 @@ interface Compiled<L extends string> {
   entry: PhraseEntry<L>;
   slots: Slot[];
   id: number;
+  second: ReadonlySet<number> | undefined;
 }
 
 const NEGATORS = new Set([
@@ -69,20 +75,22 @@ export class PatternSyntaxError extends Error {}
 
 /** Splits on `sep` outside brackets. */
 function splitTop(s: string, sep: string): string[] {
+  if (!s.includes('(') && !s.includes('[') && !s.includes(')') && !s.includes(']')) return s.split(sep);
   const out: string[] = [];
   let depth = 0;
-  let cur = '';
-  for (const ch of s) {
+  let from = 0;
+  for (let k = 0; k < s.length; k++) {
+    const ch = s[k];
     if (ch === '(' || ch === '[') depth++;
-    if (ch === ')' || ch === ']') depth--;
+    else if (ch === ')' || ch === ']') depth--;
     if (depth < 0) throw new PatternSyntaxError(`unbalanced brackets in "${s}"`);
     if (ch === sep && depth === 0) {
-      out.push(cur);
-      cur = '';
-    } else cur += ch;
+      out.push(s.slice(from, k));
+      from = k + 1;
+    }
   }
   if (depth !== 0) throw new PatternSyntaxError(`unbalanced brackets in "${s}"`);
-  out.push(cur);
+  out.push(s.slice(from));
   return out;
 }
 
@@ -114,7 +122,13 @@ function parseAlternative(alt: string, pattern: string): Slot[] {
       if (words.length === 0) throw new PatternSyntaxError(`empty group in "${pattern}"`);
       return words.map((w) => parseWord(w, pattern));
     });
-    return { kind: 'group', alts, optional };
+    const words = new Set<number>();
+    const rest: WordTest[][] = [];
+    for (const a of alts) {
+      if (a.length === 1 && a[0]!.exact !== undefined) words.add(wordId(a[0]!.exact));
+      else rest.push(a);
+    }
+    return { kind: 'group', words, alts: rest, optional };
   });
 }
 
@@ -125,15 +139,16 @@ function firstWords(slots: Slot[], pattern: string): WordTest[] {
   }
   const last = slots[slots.length - 1];
   if (last && last.kind === 'gap') throw new PatternSyntaxError(`"${pattern}" must not end with a gap`);
-  return first.alts.map((a) => a[0]!);
+  return [...[...first.words].map((id) => ({ id })), ...first.alts.map((a) => a[0]!)];
 }
 
 function isNumber(t: Token): boolean {
-  return /^[$€£]?\d/.test(t.norm);
+  return t.num;
 }
 
 function wordMatches(w: WordTest, t: Token): boolean {
   if (w.exact !== undefined) return t.norm === w.exact || t.alt === w.exact;
+  if (w.id !== undefined) return t.id === w.id || t.altId === w.id;
   if (w.prefix !== undefined) return t.norm.startsWith(w.prefix);
   return w.num === true && isNumber(t);
 }
@@ -148,6 +163,11 @@ function matchFrom(slots: Slot[], si: number, tokens: Token[], ti: number): numb
       if (end !== -1) return end;
     }
     return -1;
+  }
+  const t = tokens[ti];
+  if (t !== undefined && slot.words.size > 0 && (slot.words.has(t.id) || (t.altId !== -1 && slot.words.has(t.altId)))) {
+    const end = matchFrom(slots, si + 1, tokens, ti + 1);
+    if (end !== -1) return end;
   }
   for (const seq of slot.alts) {
     let k = 0;
@@ -172,7 +192,8 @@ function negatedAt(tokens: Token[], startTok: number): boolean {
 }
 
 export class PhraseMatcher<L extends string = string> {
-  private readonly byWord = new Map<string, Compiled<L>[]>();
+  /** Candidates by the id of their first word (sparse). */
+  private readonly byWord: (Compiled<L>[] | undefined)[] = [];
   private readonly byPrefix = new Map<string, Compiled<L>[]>();
   private readonly byNumber: Compiled<L>[] = [];
   private readonly count: number;
@@ -186,10 +207,12 @@ export class PhraseMatcher<L extends string = string> {
     for (const entry of entries) {
       for (const alt of splitTop(entry.pattern.trim(), '|')) {
         const slots = parseAlternative(alt, entry.pattern);
-        const c: Compiled<L> = { entry, slots, id: id++ };
+        const c: Compiled<L> = { entry, slots, id: id++, second: secondWords(slots) };
         for (const w of firstWords(slots, entry.pattern)) {
-          if (w.exact !== undefined) push(this.byWord, w.exact, c);
-          else if (w.prefix !== undefined) push(this.byPrefix, w.prefix.slice(0, 2), c);
+          if (w.id !== undefined || w.exact !== undefined) {
+            const id = w.id ?? wordId(w.exact!);
+            (this.byWord[id] ??= []).push(c);
+          } else if (w.prefix !== undefined) push(this.byPrefix, w.prefix.slice(0, 2), c);
           else this.byNumber.push(c);
         }
       }
@@ -204,30 +227,41 @@ export class PhraseMatcher<L extends string = string> {
       this.stamp = new Int32Array(this.count).fill(-1);
       this.run = 0;
     }
-    const stamp = this.stamp;
     const base = this.run;
     this.run += tokens.length + 1;
     for (let i = 0; i < tokens.length; i++) {
-      const key = base + i;
       const t = tokens[i]!;
-      const tryAll = (list: Compiled<L>[] | undefined) => {
-        if (!list) return;
-        for (const c of list) {
-          if (stamp[c.id] === key) continue;
-          stamp[c.id] = key;
-          const end = matchFrom(c.slots, 0, tokens, i);
-          if (end !== -1) {
-            out.push({ entry: c.entry, startTok: i, endTok: end, negated: c.entry.negatable && negatedAt(tokens, i) });
-          }
-        }
-      };
-      tryAll(this.byWord.get(t.norm));
-      if (t.alt !== undefined) tryAll(this.byWord.get(t.alt));
-      tryAll(this.byPrefix.get(t.norm.slice(0, 2)));
-      if (isNumber(t)) tryAll(this.byNumber);
+      if (t.id !== -1) this.tryAll(this.byWord[t.id], tokens, i, base + i, out);
+      if (t.altId !== -1) this.tryAll(this.byWord[t.altId], tokens, i, base + i, out);
+      if (this.byPrefix.size > 0) this.tryAll(this.byPrefix.get(t.head), tokens, i, base + i, out);
+      if (t.num) this.tryAll(this.byNumber, tokens, i, base + i, out);
     }
     return out;
   }
+
+  private tryAll(list: Compiled<L>[] | undefined, tokens: Token[], i: number, key: number, out: PhraseMatch<L>[]): void {
+    if (!list) return;
+    const stamp = this.stamp;
+    const next = tokens[i + 1];
+    for (const c of list) {
+      if (stamp[c.id] === key) continue;
+      stamp[c.id] = key;
+      // Most phrases fail on their second word: check it before the general matcher.
+      const second = c.second;
+      if (second !== undefined && (next === undefined || !(second.has(next.id) || (next.altId !== -1 && second.has(next.altId))))) continue;
+      const end = matchFrom(c.slots, 0, tokens, i);
+      if (end !== -1) out.push({ entry: c.entry, startTok: i, endTok: end, negated: c.entry.negatable && negatedAt(tokens, i) });
+    }
+  }
+}
+
+/** The words the second token must be, when the phrase's first two slots make that certain. */
+function secondWords(slots: Slot[]): ReadonlySet<number> | undefined {
+  const [a, b] = slots;
+  if (!a || !b || a.kind !== 'group' || b.kind !== 'group' || b.optional || b.alts.length > 0) return undefined;
+  // The first slot must always take exactly one token.
+  if (a.alts.length > 0) return undefined;
+  return b.words;
 }
 
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {

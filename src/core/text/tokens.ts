@@ -13,16 +13,43 @@ export interface Token {
   clauseStart: boolean;
   /** The token as written, all capitals and at least two letters ("NOW", "FIVE"). */
   caps: boolean;
+  /** A number or an amount ("5", "$16", "3rd"): what #num in a lexicon pattern matches. */
+  num: boolean;
+  /** The id of `norm` among the words the lexicons use (wordId), or -1 when none uses it. */
+  id: number;
+  /** The same for `alt`, or -1. */
+  altId: number;
+  /** The first two letters of `norm`: the index of prefix patterns ("refund*"). */
+  head: string;
+}
+
+/**
+ * Every word a compiled lexicon uses gets a small integer id, so a matcher finds its
+ * candidates for a token by array index instead of one string lookup per lexicon.
+ */
+const WORD_IDS = new Map<string, number>();
+
+export function wordId(word: string): number {
+  let id = WORD_IDS.get(word);
+  if (id === undefined) {
+    id = WORD_IDS.size;
+    WORD_IDS.set(word, id);
+    // Cached tokens were given ids before this word had one.
+    cache.clear();
+  }
+  return id;
 }
 
 // Words: letters/digits with inner apostrophes, masked profanity ("f***", "sh*t", "f*cking"),
 // and money/number forms ("$5", "4,000", "3rd").
 const WORD = /[$€£]?[\p{L}\p{N}]+(?:[''*.,-][\p{L}\p{N}*]+)*\**%?|[$€£]?\*{2,}|\p{Extended_Pictographic}/gu;
 const ELONGATED = /(\p{L})\1{2}/u;
-const CLAUSE_PUNCT = /[.;:!?,\n]/;
+
+const APOSTROPHES = /['\u2018\u2019]/g;
 
 export function foldWord(word: string): string {
-  return word.toLowerCase().replace(/['\u2018\u2019]/g, '');
+  const lower = word.toLowerCase();
+  return lower.includes("'") || lower.includes('\u2019') || lower.includes('\u2018') ? lower.replace(APOSTROPHES, '') : lower;
 }
 
 // Masked profanity ("f***ing", "sh*t", "c*nt") is read as the word it stands for, so the
@@ -62,28 +89,57 @@ export function tokenize(text: string): Token[] {
   return tokens;
 }
 
+/** Whether a clause ends between two words: punctuation or a line break in the gap. */
+function gapEndsClause(text: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) {
+    const c = text.charCodeAt(k);
+    // . , ; : ! ? and line feed
+    if (c === 46 || c === 44 || c === 59 || c === 58 || c === 33 || c === 63 || c === 10) return true;
+  }
+  return false;
+}
+
+/** Three equal letters in a row ("sooo"), checked without a regular expression: most words have none. */
+function hasRun(word: string): boolean {
+  for (let k = 2; k < word.length; k++) {
+    const c = word.charCodeAt(k);
+    if (c === word.charCodeAt(k - 1) && c === word.charCodeAt(k - 2) && (c > 57 || c < 48)) return ELONGATED.test(word);
+  }
+  return false;
+}
+
 function tokenizeUncached(text: string): Token[] {
   const tokens: Token[] = [];
   let last = 0;
-  for (const m of text.matchAll(WORD)) {
+  WORD.lastIndex = 0;
+  for (let m = WORD.exec(text); m !== null; m = WORD.exec(text)) {
     const raw = m[0];
     const start = m.index;
-    const gap = text.slice(last, start);
     // Apostrophes are dropped so "dont" and "don't" read the same; lexicons are folded alike.
-    let norm = unmask(foldWord(raw));
+    const lower = raw.toLowerCase();
+    let norm = foldWord(raw);
+    if (norm.includes('*')) norm = unmask(norm);
     // "4,000" and "3.5" stay whole; trailing dots from abbreviations do not.
-    norm = norm.replace(/\.$/, '');
-    const elongated = ELONGATED.test(norm);
+    if (norm.endsWith('.')) norm = norm.slice(0, -1);
+    const elongated = hasRun(norm);
     const folded2 = elongated ? norm.replace(/(\p{L})\1{2,}/gu, '$1$1') : norm;
     const folded1 = elongated ? folded2.replace(/(\p{L})\1+/gu, '$1') : norm;
-    const letters = raw.replace(/[^\p{L}]/gu, '');
+    // Only a word with a capital in it can be shouting; most words skip the letter scan.
+    const letters = raw === lower ? '' : raw.replace(/[^\p{L}]/gu, '');
+    const first = folded2.charCodeAt(0);
+    const hasAlt = folded1 !== folded2 && folded2 !== norm;
     tokens.push({
       norm: folded2,
-      alt: folded1 !== folded2 && folded2 !== norm ? folded1 : undefined,
+      alt: hasAlt ? folded1 : undefined,
       start,
       end: start + raw.length,
-      clauseStart: tokens.length === 0 || CLAUSE_PUNCT.test(gap),
+      clauseStart: tokens.length === 0 || gapEndsClause(text, last, start),
       caps: letters.length >= 2 && letters === letters.toUpperCase() && letters !== letters.toLowerCase(),
+      // A digit, or a currency sign before one: "5", "$16", "3rd".
+      num: (first >= 48 && first <= 57) || (folded2.length > 1 && '$€£'.includes(folded2[0]!) && folded2.charCodeAt(1) >= 48 && folded2.charCodeAt(1) <= 57),
+      id: WORD_IDS.get(folded2) ?? -1,
+      altId: hasAlt ? (WORD_IDS.get(folded1) ?? -1) : -1,
+      head: folded2.slice(0, 2),
     });
     last = start + raw.length;
   }

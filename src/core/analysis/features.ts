@@ -1,0 +1,68 @@
+/**
+ * The features the learned layer reads from one customer turn: the lexicon scores, the
+ * rules' own decision, flags, surface signals, what the agent did just before, and
+ * (for stage only) the words themselves. Training and inference share this one function.
+ */
+import { EMOTIONS, STAGES, type Emotion, type Stage, type Step } from '../taxonomy.ts';
+import { tokenize } from '../text/tokens.ts';
+import type { Features } from './linear-model.ts';
+import type { EmotionReading } from './emotion.ts';
+import type { TurnReading } from './read-turn.ts';
+
+export interface FeatureContext {
+  /** Steps the agent took since the customer's previous turn. */
+  agentSteps: readonly Step[];
+  /** 0 for the customer's first turn. */
+  customerTurnIndex: number;
+  ruleEmotion: Emotion;
+  ruleStage: Stage;
+}
+
+/** A lexicon score beyond this adds no more evidence: three clear cues are plenty. */
+const SCORE_CAP = 3;
+/** Words count less than the curated readings: they are many and each is weak. */
+export const WORD_WEIGHT = 0.3;
+
+export const FEATURE_GROUPS = ['readings', 'words'] as const;
+export type FeatureGroup = (typeof FEATURE_GROUPS)[number];
+
+/** The named features: everything but the words. */
+export function readingFeatures(r: TurnReading, e: EmotionReading, ctx: FeatureContext): Features {
+  const f: Features = new Map();
+  const add = (k: string, v = 1) => f.set(k, (f.get(k) ?? 0) + v);
+  add('bias');
+  for (const k of EMOTIONS) add(`emotion_score:${k}`, Math.min(e.scores[k], SCORE_CAP));
+  for (const k of STAGES) add(`stage_score:${k}`, Math.min(r.stage[k], SCORE_CAP));
+  add(`rule_emotion:${ctx.ruleEmotion}`);
+  add(`rule_stage:${ctx.ruleStage}`);
+  for (const flag of r.flags.keys()) add(`flag:${flag}`);
+  const s = r.signals;
+  if (s.capsWords >= 2) add('shouting');
+  if (s.exclamations >= 2) add('exclamations');
+  if (s.questionMarks >= 1) add('question');
+  if (s.profanity > 0) add('profanity');
+  add('length', Math.min(s.words / 50, 2));
+  const proposal = ctx.agentSteps.includes('resolve') || ctx.agentSteps.includes('handoff');
+  add(`agent_proposed:${proposal}`);
+  add(`agent_asked:${ctx.agentSteps.includes('diagnose')}`);
+  add('customer_turn', Math.min(ctx.customerTurnIndex + 1, 4) / 4);
+  return f;
+}
+
+export function turnWords(r: TurnReading): string[] {
+  return tokenize(r.text).map((t) => t.norm);
+}
+
+/** All features by name, as training sees them; inference reads the same through compiledLogits. */
+export function turnFeatures(r: TurnReading, e: EmotionReading, ctx: FeatureContext, groups: readonly string[]): Features {
+  const f: Features = groups.includes('readings') ? readingFeatures(r, e, ctx) : new Map([['bias', 1]]);
+  if (groups.includes('words')) {
+    const words = turnWords(r);
+    const add = (k: string) => f.set(k, (f.get(k) ?? 0) + WORD_WEIGHT);
+    for (let i = 0; i < words.length; i++) {
+      add(`w:${words[i]}`);
+      if (i + 1 < words.length) add(`b:${words[i]}_${words[i + 1]}`);
+    }
+  }
+  return f;
+}

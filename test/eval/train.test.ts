@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { compileLexicons } from '../../src/core/analysis/lexicon.ts';
+import { compiledLogits, compileModel, logits } from '../../src/core/analysis/linear-model.ts';
+import { turnFeatures, WORD_WEIGHT, readingFeatures, turnWords } from '../../src/core/analysis/features.ts';
+import { readTurn } from '../../src/core/analysis/read-turn.ts';
+import { readEmotion } from '../../src/core/analysis/emotion.ts';
+import { DEFAULT_PROMPTS_DIR, loadContent } from '../../src/content/load-content.ts';
+import { readTrainingCases, TRAINING_SET } from '../../src/eval/training-set.ts';
+import { trainModels } from '../../src/eval/train.ts';
+
+describe('the learned layer', () => {
+  it('ships exactly what `npm run train` makes from the tuning set, and nothing else', () => {
+    const lex = compileLexicons(loadContent(DEFAULT_PROMPTS_DIR, { models: false }));
+    const fresh = trainModels(lex, readTrainingCases(lex, readFileSync(TRAINING_SET.path, 'utf8')), TRAINING_SET.name);
+    for (const name of ['emotion', 'stage'] as const) {
+      const shipped = JSON.parse(readFileSync(new URL(`../../prompts/models/${name}.json`, import.meta.url), 'utf8'));
+      // Retrain (npm run train) after changing a lexicon: the models weigh the lexicons' readings.
+      expect(shipped, `prompts/models/${name}.json is stale: run npm run train`).toEqual(JSON.parse(JSON.stringify(fresh[name])));
+      expect(shipped.trainedOn).toMatch(/^evals\/tuning\/cases\.jsonl/);
+    }
+  }, 60_000);
+
+  it('scores a turn the same way whether features are named or compiled', () => {
+    const content = loadContent();
+    const lex = compileLexicons(content);
+    const r = readTurn(lex, "This is the THIRD time I've called about the refund, I want it sorted today or I'm leaving.", 0);
+    const e = readEmotion(r);
+    const ctx = { agentSteps: ['diagnose' as const], customerTurnIndex: 1, ruleEmotion: e.emotion, ruleStage: 'seeking' as const };
+    for (const model of [content.models!.emotion, content.models!.stage]) {
+      const byName = logits(model, turnFeatures(r, e, ctx, model.groups));
+      const compiled = compiledLogits(compileModel(model), readingFeatures(r, e, ctx), turnWords(r), WORD_WEIGHT);
+      expect(compiled.length).toBe(6);
+      compiled.forEach((z, j) => expect(z).toBeCloseTo(byName[j]!, 9));
+    }
+  });
+});
