@@ -1,12 +1,20 @@
 /**
  * `npm run bench`: speed of the offline engine, measured, not asserted.
  * Targets (issue "coach core"): a 1,000-character message p99 <= 1 ms after warm-up on one
- * core; a 40-turn case <= 5 ms; CLI start-up <= 300 ms.
+ * core; a 40-turn case <= 5 ms; CLI start-up <= 300 ms. Storage (issue "durable state"): the
+ * store adds at most 2 ms p99 to a coaching turn on SQLite.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
 import { performance } from 'node:perf_hooks';
 import { createEngine } from '../src/engine.ts';
 import type { Turn } from '../src/core/case.ts';
+import type { Store } from '../src/core/ports/store.ts';
+import { postgresStore } from '../src/storage/postgres/postgres-store.ts';
+import { sqliteStore } from '../src/storage/sqlite/sqlite-store.ts';
 
 const engine = createEngine();
 const root = new URL('../', import.meta.url).pathname;
@@ -76,3 +84,51 @@ for (let i = 0; i < 12; i++) {
 }
 runs.sort((a, b) => a - b);
 console.log(`${'CLI start-up (defuse coach "…", whole process)'.padEnd(44)} n=${runs.length}  p50=${percentile(runs, 50).toFixed(1)} ms  max=${runs.at(-1)!.toFixed(1)} ms`);
+
+// Storage: what the store adds to a coaching turn. Each append commits one customer turn with
+// its assessment to a case of 20 turns, the size of a typical live case (target on SQLite:
+// p99 <= 2 ms). PostgreSQL runs when BENCH_DATABASE_URL is set (a database named *bench* or
+// *test*: its tables are dropped first).
+async function benchStore(label: string, store: Store, iterations: number): Promise<void> {
+  const entry = (i: number) => ({
+    turns: [{ role: 'customer' as const, text: sentences[i % sentences.length]! }],
+    assessment: { emotion: 'angry' as const, intensity: 0.7, stage: 'venting' as const, flags: ['repeat_contact' as const], step: 'empathize' as const },
+    shownWordings: ['empathize.w1'],
+    stepsTaken: ['empathize' as const],
+    at: new Date().toISOString(),
+  });
+  for (let i = 0; i < 50; i++) await store.cases.append(`warm-${i % 5}`, entry(i));
+  const samples: number[] = [];
+  const t0 = performance.now();
+  for (let i = 0; i < iterations; i++) {
+    const id = `case-${Math.floor(i / 20)}`;
+    const s = performance.now();
+    await store.cases.append(id, entry(i));
+    samples.push(performance.now() - s);
+  }
+  const total = performance.now() - t0;
+  samples.sort((a, b) => a - b);
+  console.log(
+    `${`store append (${label})`.padEnd(44)} n=${iterations}  ${((iterations / total) * 1000).toFixed(0)} turns/s  p50=${percentile(samples, 50).toFixed(3)} ms  p99=${percentile(samples, 99).toFixed(3)} ms`,
+  );
+  await store.close();
+}
+
+const benchDir = mkdtempSync(join(tmpdir(), 'defuse-bench-'));
+try {
+  await benchStore('sqlite, WAL', sqliteStore(join(benchDir, 'defuse.sqlite')), 5000);
+} finally {
+  rmSync(benchDir, { recursive: true, force: true });
+}
+const pgUrl = process.env.BENCH_DATABASE_URL;
+if (pgUrl) {
+  const name = new URL(pgUrl).pathname;
+  if (!/bench|test/.test(name)) throw new Error('BENCH_DATABASE_URL must name a database containing "bench" or "test": its tables are dropped');
+  const admin = new pg.Client({ connectionString: pgUrl });
+  await admin.connect();
+  await admin.query('DROP TABLE IF EXISTS case_turns, escalations, cases, routes, processed_events, drill_sessions, scorecards, schema_migrations CASCADE');
+  await admin.end();
+  await benchStore('postgres', await postgresStore(pgUrl), 3000);
+} else {
+  console.log('store append (postgres)                      skipped: set BENCH_DATABASE_URL to measure');
+}

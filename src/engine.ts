@@ -7,28 +7,31 @@ import { Coach } from './core/coach.ts';
 import type { Content } from './core/content/schema.ts';
 import { OfflineAnalyser } from './core/offline-analyser.ts';
 import type { Analyser } from './core/ports/analyser.ts';
-import type { CaseStore } from './core/ports/case-store.ts';
+import type { Store } from './core/ports/store.ts';
 import { loadContent } from './content/load-content.ts';
-import { MemoryCaseStore } from './storage/memory-case-store.ts';
+import { memoryStore } from './storage/memory/memory-store.ts';
 
 export interface Engine {
   content: Content;
   lexicons: Lexicons;
   offline: OfflineAnalyser;
   coach: Coach;
+  store: Store;
 }
 
-export function createEngine(options: { promptsDir?: string; store?: CaseStore; analyser?: Analyser; now?: () => Date } = {}): Engine {
+export function createEngine(options: { promptsDir?: string; store?: Store; analyser?: Analyser; now?: () => Date } = {}): Engine {
   const content = loadContent(options.promptsDir);
+  const store = options.store ?? memoryStore();
   const lexicons = compileLexicons(content);
   const offline = new OfflineAnalyser(content);
   const coach = new Coach({
     content,
     lexicons,
     analyser: options.analyser ?? offline,
-    store: options.store ?? new MemoryCaseStore(),
+    store: store.cases,
+    escalations: store.escalations,
     now: options.now ?? (() => new Date()),
     newId: () => randomUUID(),
   });
-  return { content, lexicons, offline, coach };
+  return { content, lexicons, offline, coach, store };
 }

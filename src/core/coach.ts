@@ -9,7 +9,10 @@ import { InputError } from './errors.ts';
 import type { Lexicons } from './analysis/lexicon.ts';
 import { readInput } from './parse/read-input.ts';
 import type { Analyser } from './ports/analyser.ts';
-import type { CaseRecord, CaseStore, ChannelRef } from './ports/case-store.ts';
+import type { CaseStore, ChannelRef } from './ports/case-store.ts';
+import type { EscalationRecord, EscalationStore } from './ports/escalation-store.ts';
+import { escalationSummary } from './escalation/summary.ts';
+import { redact } from './privacy/redact.ts';
 import { reviewDraft } from './review/review-draft.ts';
 import { sanitizeText } from './text/sanitize.ts';
 
@@ -23,11 +26,20 @@ export interface CoachRequest {
   channel?: ChannelRef;
 }
 
+export interface CoachResult {
+  caseId: string;
+  advice: Advice;
+  /** Escalations opened by this message (none when the case already had them). */
+  escalations: EscalationRecord[];
+}
+
 export interface CoachDeps {
   content: Content;
   lexicons: Lexicons;
   analyser: Analyser;
   store: CaseStore;
+  /** Absent in the CLI: nobody is pinged from a terminal. */
+  escalations?: EscalationStore;
   now: () => Date;
   newId: () => string;
 }
@@ -47,38 +59,46 @@ export class Coach {
   }
 
   async coach(req: CoachRequest): Promise<Advice> {
+    return (await this.coachCase(req)).advice;
+  }
+
+  /**
+   * Reads the agent's message in the light of the stored case, answers, and stores the new
+   * turns (redacted) with the assessment. Escalations the advice calls for are recorded once
+   * per case and reason; the ones new with this message come back for the channel to ping.
+   */
+  async coachCase(req: CoachRequest): Promise<CoachResult> {
     const input = this.readInput(req);
+    // Personal data never reaches the store, the analyser (which may be remote) or a reply.
+    const redacted = input.turns.map((t) => ({ ...t, text: redact(t.text).text }));
     const id = req.caseId ?? this.deps.newId();
-    // Analyse first with the stored turns, then store the new turns with the wordings shown.
     const existing = await this.deps.store.get(id);
-    const analysed = [...(existing?.turns ?? []), ...input.turns].slice(-MAX_TURNS);
-    const advice = await this.deps.analyser.analyse(analysed, {
+    const history: Turn[] = (existing?.turns ?? []).map(({ seq: _s, at: _a, assessment: _x, ...t }) => t);
+    const advice = await this.deps.analyser.analyse([...history, ...redacted].slice(-MAX_TURNS), {
       caseId: id,
       shownWordings: new Set(existing?.shownWordings ?? []),
       notices: input.notices,
     });
-    const shown = advice.say.map((w) => w.id);
     const at = this.deps.now().toISOString();
-    await this.deps.store.update(id, (current): CaseRecord => {
-      const base: CaseRecord = current ?? {
-        id,
-        turns: [],
-        shownWordings: [],
-        open: true,
-        ...(req.channel ? { channel: req.channel } : {}),
-        createdAt: at,
-        updatedAt: at,
-        version: 0,
-      };
-      // Appending to the current record (not to what we read before) keeps a concurrent turn.
-      return {
-        ...base,
-        turns: [...base.turns, ...input.turns].slice(-MAX_TURNS),
-        shownWordings: [...base.shownWordings, ...shown].slice(-200),
-        updatedAt: at,
-      };
+    // Appending (not rewriting what was read above) keeps a turn that arrived meanwhile.
+    await this.deps.store.append(id, {
+      turns: redacted,
+      assessment: { emotion: advice.emotion, intensity: advice.intensity, stage: advice.stage, flags: advice.flags, step: advice.step },
+      shownWordings: advice.say.map((w) => w.id),
+      stepsTaken: advice.stepsTaken,
+      ...(req.channel ? { channel: req.channel } : {}),
+      at,
     });
-    return advice;
+    const escalations: EscalationRecord[] = [];
+    if (this.deps.escalations && advice.escalate.notify) {
+      const summary = escalationSummary(advice);
+      for (const reason of advice.escalate.reasons) {
+        if (await this.deps.escalations.open({ caseId: id, reason: reason.id, summary, at })) {
+          escalations.push({ caseId: id, reason: reason.id, summary, createdAt: at, notified: [] });
+        }
+      }
+    }
+    return { caseId: id, advice, escalations };
   }
 
   review(draft: string, customerContext?: string): Review {

@@ -11,6 +11,8 @@ export type ErrorCode =
   | 'config_invalid'
   | 'case_not_found'
   | 'store_unavailable'
+  | 'store_corrupt'
+  | 'store_too_new'
   | 'analyser_unavailable'
   | 'internal';
 
@@ -42,5 +44,19 @@ export class ContentError extends DefuseError {
     super('content_invalid', `${file}: ${problems.join('; ')}`);
     this.name = 'ContentError';
     this.file = file;
+  }
+}
+
+/**
+ * Durable state that cannot be used as it is: a row that does not read, a schema newer
+ * than this code. The message names what is wrong and what to do; nothing is reset.
+ */
+export class StoreError extends DefuseError {
+  constructor(code: 'store_unavailable' | 'store_corrupt' | 'store_too_new', message: string, cause?: unknown) {
+    super(code, message, {
+      cause,
+      userMessage: "Defuse can't reach its case memory right now; your message was not lost, please try again in a moment.",
+    });
+    this.name = 'StoreError';
   }
 }

@@ -1,8 +1,10 @@
 /**
- * The case store port. The in-memory store (src/storage/memory-case-store.ts) serves one
- * process only: with several replicas, cases must live in the shared database.
+ * The case store port: what the coach remembers of a case between an agent's messages.
+ * Implementations: memory (one process, tests), SQLite (default) and PostgreSQL (replicas),
+ * all held to one contract (test/storage/contract.ts).
  */
 import type { Turn } from '../case.ts';
+import type { Emotion, Flag, Stage, Step } from '../taxonomy.ts';
 
 export interface ChannelRef {
   channel: 'slack' | 'teams' | 'api' | 'cli' | 'console';
@@ -10,24 +12,62 @@ export interface ChannelRef {
   address: Record<string, string>;
 }
 
+/** What the coach concluded when it read a customer turn. */
+export interface TurnAssessment {
+  emotion: Emotion;
+  intensity: number;
+  stage: Stage;
+  flags: Flag[];
+  step: Step;
+}
+
+export interface StoredTurn extends Turn {
+  /** 1, 2, 3… in the order the turns were committed to the case. */
+  seq: number;
+  at: string;
+  assessment?: TurnAssessment;
+}
+
 export interface CaseRecord {
   id: string;
-  turns: Turn[];
+  turns: StoredTurn[];
   /** Wording ids shown so far, oldest first. */
   shownWordings: string[];
+  /** Playbook steps the agent has taken, in order. */
+  stepsTaken: Step[];
   open: boolean;
   channel?: ChannelRef;
   createdAt: string;
   updatedAt: string;
-  /** Incremented on every write; lets a store detect a concurrent update. */
+  closedAt?: string;
+  /** Incremented on every write. */
   version: number;
+}
+
+export interface CaseAppend {
+  /** Turns already redacted (core/privacy/redact.ts): stores never see raw customer text. */
+  turns: Turn[];
+  /** The assessment of the last turn of this batch, when the coach read one. */
+  assessment?: TurnAssessment;
+  shownWordings: string[];
+  stepsTaken: Step[];
+  /** Kept from the first append that gives one. */
+  channel?: ChannelRef;
+  at: string;
 }
 
 export interface CaseStore {
   get(id: string): Promise<CaseRecord | undefined>;
   /**
-   * Applies `change` to the current record (undefined when the case is new) and stores the
-   * result atomically: two updates of one case never lose each other's turns.
+   * Appends turns to a case, creating it when new, in one atomic step: concurrent appends
+   * to one case, from one process or several, are all kept, each in one piece.
    */
-  update(id: string, change: (current: CaseRecord | undefined) => CaseRecord): Promise<CaseRecord>;
+  append(id: string, entry: CaseAppend): Promise<CaseRecord>;
+  /** Marks a case closed; false when there is no such case. */
+  close(id: string, at: string): Promise<boolean>;
+  /** Deletes cases closed before `cutoff`, or not updated since it; returns how many. */
+  purge(cutoff: string): Promise<number>;
 }
+
+/** How many wording ids a case remembers: enough that a long case never repeats itself. */
+export const MAX_SHOWN_WORDINGS = 200;

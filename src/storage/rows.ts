@@ -1,0 +1,99 @@
+/**
+ * Reading stored rows back into the core's types. A row that does not read (broken JSON,
+ * a wrong shape) is reported with its table, key and what to do; it is never skipped or
+ * reset, because a silent repair would lose a customer's case.
+ */
+import type { Role } from '../core/case.ts';
+import { StoreError } from '../core/errors.ts';
+import type { CaseRecord, ChannelRef, StoredTurn, TurnAssessment } from '../core/ports/case-store.ts';
+import type { Step } from '../core/taxonomy.ts';
+
+export function corrupt(table: string, key: string, column: string, why: string): StoreError {
+  return new StoreError(
+    'store_corrupt',
+    `The database row ${table}[${key}] has an unreadable "${column}" (${why}). Restore the database from a backup, or delete that row; Defuse does not repair or reset stored cases by itself.`,
+  );
+}
+
+export function readJson<T>(raw: unknown, table: string, key: string, column: string, check: (v: unknown) => v is T): T {
+  let v: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      v = JSON.parse(raw);
+    } catch {
+      throw corrupt(table, key, column, 'not valid JSON');
+    }
+  }
+  if (!check(v)) throw corrupt(table, key, column, 'unexpected shape');
+  return v;
+}
+
+export const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObjectOrNull = (v: unknown): v is Record<string, unknown> | null => v === null || isObject(v);
+
+export function iso(v: unknown): string {
+  return v instanceof Date ? v.toISOString() : String(v);
+}
+
+
+const ROLES: readonly string[] = ['customer', 'agent', 'note'];
+const isAssessment = (v: unknown): v is TurnAssessment | null =>
+  v === null || (isObject(v) && typeof v.emotion === 'string' && typeof v.stage === 'string' && typeof v.intensity === 'number' && isStringArray(v.flags) && typeof v.step === 'string');
+const isChannel = (v: unknown): v is ChannelRef | null => v === null || (isObject(v) && typeof v.channel === 'string' && isObject(v.address));
+const isStringArrayOrNull = (v: unknown): v is string[] | null => v === null || isStringArray(v);
+
+export interface TurnRow {
+  seq: number | string;
+  role: string;
+  text: string;
+  reported: number | boolean;
+  actions: unknown;
+  assessment: unknown;
+  at: unknown;
+}
+
+export function turnFromRow(caseId: string, r: TurnRow): StoredTurn {
+  const key = `${caseId}#${r.seq}`;
+  if (!ROLES.includes(r.role)) throw corrupt('case_turns', key, 'role', `unknown role "${r.role}"`);
+  if (typeof r.text !== 'string') throw corrupt('case_turns', key, 'text', 'missing');
+  const actions = readJson(r.actions ?? null, 'case_turns', key, 'actions', isStringArrayOrNull);
+  const assessment = readJson(r.assessment ?? null, 'case_turns', key, 'assessment', isAssessment);
+  return {
+    role: r.role as Role,
+    text: r.text,
+    ...(r.reported === true || r.reported === 1 ? { reported: true } : {}),
+    ...(actions && actions.length > 0 ? { actions: actions as Step[] } : {}),
+    seq: Number(r.seq),
+    at: iso(r.at),
+    ...(assessment ? { assessment } : {}),
+  };
+}
+
+export interface CaseRow {
+  id: string;
+  open: number | boolean;
+  channel: unknown;
+  shown_wordings: unknown;
+  steps_taken: unknown;
+  created_at: unknown;
+  updated_at: unknown;
+  closed_at: unknown;
+  version: number | string;
+}
+
+export function caseFromRow(r: CaseRow, turns: StoredTurn[]): CaseRecord {
+  const channel = readJson(r.channel ?? null, 'cases', r.id, 'channel', isChannel);
+  return {
+    id: r.id,
+    turns,
+    shownWordings: readJson(r.shown_wordings, 'cases', r.id, 'shown_wordings', isStringArray),
+    stepsTaken: readJson(r.steps_taken, 'cases', r.id, 'steps_taken', isStringArray) as Step[],
+    open: r.open === true || r.open === 1,
+    ...(channel ? { channel } : {}),
+    createdAt: iso(r.created_at),
+    updatedAt: iso(r.updated_at),
+    ...(r.closed_at !== null && r.closed_at !== undefined ? { closedAt: iso(r.closed_at) } : {}),
+    version: Number(r.version),
+  };
+}

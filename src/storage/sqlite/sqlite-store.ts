@@ -1,0 +1,319 @@
+/**
+ * The default store: node:sqlite (built into Node 24; no native build, no download) in one
+ * file under DATA_DIR, in WAL mode. Every write is one IMMEDIATE transaction, so two
+ * processes on the same file queue for the write lock instead of overwriting each other.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import { StoreError } from '../../core/errors.ts';
+import type { CaseAppend, CaseRecord, CaseStore } from '../../core/ports/case-store.ts';
+import type { DrillSession, DrillStore, Scorecard } from '../../core/ports/drill-store.ts';
+import type { EscalationRecord, EscalationStore } from '../../core/ports/escalation-store.ts';
+import type { EventLog } from '../../core/ports/event-log.ts';
+import type { Route, RouteStore } from '../../core/ports/route-store.ts';
+import type { Store } from '../../core/ports/store.ts';
+import { assessmentIndex, mergeShown, mergeSteps } from '../case-merge.ts';
+import { caseFromRow, isObject, isStringArray, readJson, turnFromRow, type CaseRow, type TurnRow } from '../rows.ts';
+import { SQLITE_MIGRATIONS } from './migrations.ts';
+
+/** How long a writer waits for another process's transaction before giving up. */
+const BUSY_TIMEOUT_MS = 5000;
+
+type Row = Record<string, SQLInputValue>;
+
+export class SqliteDb {
+  readonly db: DatabaseSync;
+  readonly path: string;
+
+  constructor(path: string) {
+    this.path = path;
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    try {
+      this.db = new DatabaseSync(path);
+      this.db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      this.db.exec('PRAGMA journal_mode = WAL');
+      // NORMAL in WAL mode: a crash of the process never loses a commit; only a power cut may.
+      this.db.exec('PRAGMA synchronous = NORMAL');
+      this.db.exec('PRAGMA foreign_keys = ON');
+    } catch (err) {
+      throw new StoreError('store_unavailable', `Cannot open the SQLite database at ${path}: ${(err as Error).message}. Check that DATA_DIR is writable and the file is a Defuse database.`, err);
+    }
+  }
+
+  /** Runs `fn` in one IMMEDIATE transaction (the write lock is taken up front). */
+  tx<T>(fn: () => T): T {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const out = fn();
+      this.db.exec('COMMIT');
+      return out;
+    } catch (err) {
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
+  all(sql: string, ...params: SQLInputValue[]): Row[] {
+    return this.db.prepare(sql).all(...params) as Row[];
+  }
+
+  get(sql: string, ...params: SQLInputValue[]): Row | undefined {
+    return this.db.prepare(sql).get(...params) as Row | undefined;
+  }
+
+  run(sql: string, ...params: SQLInputValue[]): number {
+    return Number(this.db.prepare(sql).run(...params).changes);
+  }
+}
+
+/** Applies pending migrations; refuses a database made by a newer Defuse. */
+export function migrateSqlite(d: SqliteDb): number {
+  return d.tx(() => {
+    d.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+    const current = Number(d.get('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations')!.v);
+    const known = SQLITE_MIGRATIONS.at(-1)!.version;
+    if (current > known) {
+      throw new StoreError(
+        'store_too_new',
+        `The database at ${d.path} has schema version ${current}, but this Defuse knows versions up to ${known}. Run the newer Defuse that wrote it, or point DATA_DIR at another directory; nothing was changed.`,
+      );
+    }
+    for (const m of SQLITE_MIGRATIONS) {
+      if (m.version <= current) continue;
+      d.db.exec(m.sql);
+      d.run('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)', m.version, new Date().toISOString());
+    }
+    return known;
+  });
+}
+
+const json = (v: unknown) => JSON.stringify(v);
+
+class SqliteCases implements CaseStore {
+  private readonly d: SqliteDb;
+  constructor(d: SqliteDb) {
+    this.d = d;
+  }
+
+  private read(id: string): CaseRecord | undefined {
+    const row = this.d.get('SELECT * FROM cases WHERE id = ?', id) as unknown as CaseRow | undefined;
+    if (!row) return undefined;
+    const turns = this.d.all('SELECT seq, role, text, reported, actions, assessment, at FROM case_turns WHERE case_id = ? ORDER BY seq', id) as unknown as TurnRow[];
+    return caseFromRow(row, turns.map((t) => turnFromRow(id, t)));
+  }
+
+  async get(id: string): Promise<CaseRecord | undefined> {
+    return this.read(id);
+  }
+
+  async append(id: string, entry: CaseAppend): Promise<CaseRecord> {
+    this.d.tx(() => {
+      this.d.run(
+        'INSERT INTO cases (id, channel, created_at, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+        id,
+        entry.channel ? json(entry.channel) : null,
+        entry.at,
+        entry.at,
+      );
+      const row = this.d.get('SELECT last_seq, shown_wordings, steps_taken, channel FROM cases WHERE id = ?', id)!;
+      const shown = readJson(row.shown_wordings, 'cases', id, 'shown_wordings', isStringArray);
+      const steps = readJson(row.steps_taken, 'cases', id, 'steps_taken', isStringArray);
+      let seq = Number(row.last_seq);
+      const at = assessmentIndex(entry);
+      const insert = this.d.db.prepare('INSERT INTO case_turns (case_id, seq, role, text, reported, actions, assessment, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+      entry.turns.forEach((t, i) => {
+        insert.run(id, ++seq, t.role, t.text, t.reported ? 1 : 0, t.actions ? json(t.actions) : null, i === at ? json(entry.assessment) : null, entry.at);
+      });
+      this.d.run(
+        `UPDATE cases SET last_seq = ?, shown_wordings = ?, steps_taken = ?, channel = COALESCE(channel, ?),
+           updated_at = ?, version = version + 1 WHERE id = ?`,
+        seq,
+        json(mergeShown(shown, entry.shownWordings)),
+        json(mergeSteps(steps as never, entry.stepsTaken)),
+        entry.channel ? json(entry.channel) : null,
+        entry.at,
+        id,
+      );
+    });
+    return this.read(id)!;
+  }
+
+  async close(id: string, at: string): Promise<boolean> {
+    return this.d.tx(() => this.d.run('UPDATE cases SET open = 0, closed_at = ?, updated_at = ?, version = version + 1 WHERE id = ?', at, at, id)) > 0;
+  }
+
+  async purge(cutoff: string): Promise<number> {
+    return this.d.tx(() => this.d.run('DELETE FROM cases WHERE (closed_at IS NOT NULL AND closed_at < ?) OR updated_at < ?', cutoff, cutoff));
+  }
+}
+
+function escalationFromRow(r: Row): EscalationRecord {
+  const key = `${r.case_id}/${r.reason}`;
+  return {
+    caseId: String(r.case_id),
+    reason: String(r.reason),
+    summary: String(r.summary),
+    createdAt: String(r.created_at),
+    notified: readJson(r.notified, 'escalations', key, 'notified', isStringArray),
+    ...(r.acknowledged_by !== null ? { acknowledgedBy: String(r.acknowledged_by), acknowledgedAt: String(r.acknowledged_at) } : {}),
+  };
+}
+
+class SqliteEscalations implements EscalationStore {
+  private readonly d: SqliteDb;
+  constructor(d: SqliteDb) {
+    this.d = d;
+  }
+  async open(e: { caseId: string; reason: string; summary: string; at: string }): Promise<boolean> {
+    return (
+      this.d.tx(() =>
+        this.d.run('INSERT INTO escalations (case_id, reason, summary, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING', e.caseId, e.reason, e.summary, e.at),
+      ) > 0
+    );
+  }
+  async markNotified(caseId: string, reason: string, who: string): Promise<void> {
+    this.d.tx(() => {
+      const r = this.d.get('SELECT * FROM escalations WHERE case_id = ? AND reason = ?', caseId, reason);
+      if (!r) return;
+      const list = escalationFromRow(r).notified;
+      if (!list.includes(who)) this.d.run('UPDATE escalations SET notified = ? WHERE case_id = ? AND reason = ?', json([...list, who]), caseId, reason);
+    });
+  }
+  async acknowledge(caseId: string, reason: string, by: string, at: string): Promise<boolean> {
+    return (
+      this.d.tx(() =>
+        this.d.run('UPDATE escalations SET acknowledged_by = ?, acknowledged_at = ? WHERE case_id = ? AND reason = ? AND acknowledged_by IS NULL', by, at, caseId, reason),
+      ) > 0
+    );
+  }
+  async forCase(caseId: string): Promise<EscalationRecord[]> {
+    return this.d.all('SELECT * FROM escalations WHERE case_id = ? ORDER BY created_at, reason', caseId).map(escalationFromRow);
+  }
+  async unacknowledged(limit: number): Promise<EscalationRecord[]> {
+    return this.d.all('SELECT * FROM escalations WHERE acknowledged_by IS NULL ORDER BY created_at, case_id, reason LIMIT ?', limit).map(escalationFromRow);
+  }
+}
+
+class SqliteRoutes implements RouteStore {
+  private readonly d: SqliteDb;
+  constructor(d: SqliteDb) {
+    this.d = d;
+  }
+  async set(route: Route): Promise<void> {
+    this.d.tx(() =>
+      this.d.run(
+        'INSERT INTO routes (platform, tenant, target, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (platform, tenant) DO UPDATE SET target = excluded.target, updated_at = excluded.updated_at',
+        route.platform,
+        route.tenant,
+        json(route.target),
+        route.updatedAt,
+      ),
+    );
+  }
+  async get(platform: Route['platform'], tenant: string): Promise<Route | undefined> {
+    const r = this.d.get('SELECT * FROM routes WHERE platform = ? AND tenant = ?', platform, tenant);
+    if (!r) return undefined;
+    return { platform, tenant, target: readJson(r.target, 'routes', `${platform}/${tenant}`, 'target', isObject), updatedAt: String(r.updated_at) };
+  }
+}
+
+class SqliteEvents implements EventLog {
+  private readonly d: SqliteDb;
+  constructor(d: SqliteDb) {
+    this.d = d;
+  }
+  async claim(source: string, id: string, expiresAt: string): Promise<boolean> {
+    return this.d.tx(() => this.d.run('INSERT INTO processed_events (source, event_id, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', source, id, expiresAt)) > 0;
+  }
+  async purge(now: string): Promise<number> {
+    return this.d.tx(() => this.d.run('DELETE FROM processed_events WHERE expires_at < ?', now));
+  }
+}
+
+function drillFromRow(r: Row): DrillSession {
+  return {
+    id: String(r.id),
+    userId: String(r.user_id),
+    team: String(r.team),
+    status: String(r.status) as DrillSession['status'],
+    state: readJson(r.state, 'drill_sessions', String(r.id), 'state', isObject),
+    createdAt: String(r.created_at),
+    updatedAt: String(r.updated_at),
+    version: Number(r.version),
+  };
+}
+
+class SqliteDrills implements DrillStore {
+  private readonly d: SqliteDb;
+  constructor(d: SqliteDb) {
+    this.d = d;
+  }
+  async get(id: string): Promise<DrillSession | undefined> {
+    const r = this.d.get('SELECT * FROM drill_sessions WHERE id = ?', id);
+    return r ? drillFromRow(r) : undefined;
+  }
+  async active(userId: string): Promise<DrillSession | undefined> {
+    const r = this.d.get("SELECT * FROM drill_sessions WHERE user_id = ? AND status = 'active' ORDER BY updated_at DESC LIMIT 1", userId);
+    return r ? drillFromRow(r) : undefined;
+  }
+  async save(s: Omit<DrillSession, 'version'>, expectedVersion: number): Promise<boolean> {
+    return this.d.tx(() => {
+      if (expectedVersion === 0) {
+        return (
+          this.d.run(
+            'INSERT INTO drill_sessions (id, user_id, team, status, state, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT DO NOTHING',
+            s.id, s.userId, s.team, s.status, json(s.state), s.createdAt, s.updatedAt,
+          ) > 0
+        );
+      }
+      return (
+        this.d.run(
+          'UPDATE drill_sessions SET status = ?, state = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?',
+          s.status, json(s.state), s.updatedAt, s.id, expectedVersion,
+        ) > 0
+      );
+    });
+  }
+  async addScorecard(c: Scorecard): Promise<void> {
+    this.d.tx(() =>
+      this.d.run(
+        'INSERT INTO scorecards (id, session_id, user_id, team, card, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+        c.id, c.sessionId, c.userId, c.team, json(c.card), c.createdAt,
+      ),
+    );
+  }
+  async scorecards(userId: string, limit: number): Promise<Scorecard[]> {
+    return this.d.all('SELECT * FROM scorecards WHERE user_id = ? ORDER BY created_at DESC LIMIT ?', userId, limit).map((r) => ({
+      id: String(r.id),
+      sessionId: String(r.session_id),
+      userId: String(r.user_id),
+      team: String(r.team),
+      card: readJson(r.card, 'scorecards', String(r.id), 'card', isObject),
+      createdAt: String(r.created_at),
+    }));
+  }
+}
+
+/** Opens (creating when absent) and migrates the SQLite database at `path`. */
+export function sqliteStore(path: string): Store & { db: SqliteDb } {
+  const d = new SqliteDb(path);
+  try {
+    migrateSqlite(d);
+  } catch (err) {
+    d.db.close();
+    throw err;
+  }
+  return {
+    kind: 'sqlite',
+    db: d,
+    cases: new SqliteCases(d),
+    escalations: new SqliteEscalations(d),
+    routes: new SqliteRoutes(d),
+    events: new SqliteEvents(d),
+    drills: new SqliteDrills(d),
+    async close() {
+      if (d.db.isOpen) d.db.close();
+    },
+  };
+}

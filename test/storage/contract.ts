@@ -1,0 +1,234 @@
+/**
+ * The one contract every store keeps (memory, SQLite, PostgreSQL). Each engine's test file
+ * calls storeContract with a way to open a fresh store and a second instance on the same
+ * data (another process or replica, as far as the store can tell).
+ */
+import { describe, expect, it } from 'vitest';
+import type { CaseAppend } from '../../src/core/ports/case-store.ts';
+import type { Store } from '../../src/core/ports/store.ts';
+import { StoreError } from '../../src/core/errors.ts';
+import { runRetention } from '../../src/jobs/retention.ts';
+
+export interface Harness {
+  /** A fresh, empty store. */
+  open(): Promise<Store>;
+  /** Another instance over the same data as the last store open() returned. */
+  second(): Promise<Store>;
+  /** Writes a row the store cannot read back, for case `id` (which exists). */
+  corrupt?(id: string): Promise<void>;
+  /** Marks the schema as written by a newer Defuse, then reopens: must throw. */
+  reopenTooNew?(): Promise<unknown>;
+}
+
+const T0 = '2026-01-01T10:00:00.000Z';
+const at = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
+
+function turn(text: string, extra: Partial<CaseAppend> = {}): CaseAppend {
+  return { turns: [{ role: 'customer', text }], shownWordings: [], stepsTaken: [], at: T0, ...extra };
+}
+
+export function storeContract(name: string, h: Harness): void {
+  describe(`${name} store: cases`, () => {
+    it('creates a case on first append and numbers turns in commit order', async () => {
+      const s = await h.open();
+      expect(await s.cases.get('c1')).toBeUndefined();
+      const r1 = await s.cases.append('c1', {
+        turns: [
+          { role: 'agent', text: "I'm sorry, let me check." },
+          { role: 'customer', text: 'It is the [card] one', reported: true },
+        ],
+        assessment: { emotion: 'frustrated', intensity: 0.45, stage: 'explaining', flags: ['repeat_contact'], step: 'resolve' },
+        shownWordings: ['resolve.w1', 'resolve.w2'],
+        stepsTaken: ['apologize', 'diagnose'],
+        channel: { channel: 'slack', address: { team: 'T1', channel: 'C1', thread: '1.2' } },
+        at: T0,
+      });
+      expect(r1.turns.map((t) => [t.seq, t.role])).toEqual([
+        [1, 'agent'],
+        [2, 'customer'],
+      ]);
+      expect(r1.turns[0]!.assessment).toBeUndefined();
+      expect(r1.turns[1]).toMatchObject({ reported: true, assessment: { emotion: 'frustrated', flags: ['repeat_contact'], step: 'resolve' } });
+      const r2 = await s.cases.append('c1', {
+        turns: [{ role: 'customer', text: 'third message', actions: ['resolve'] }],
+        shownWordings: ['resolve.w3'],
+        stepsTaken: ['diagnose', 'resolve'],
+        channel: { channel: 'teams', address: { conversation: 'other' } },
+        at: at(5),
+      });
+      expect(r2.turns.map((t) => t.seq)).toEqual([1, 2, 3]);
+      expect(r2.turns[2]).toMatchObject({ text: 'third message', actions: ['resolve'], at: at(5) });
+      expect(r2.stepsTaken).toEqual(['apologize', 'diagnose', 'resolve']);
+      expect(r2.shownWordings).toEqual(['resolve.w1', 'resolve.w2', 'resolve.w3']);
+      // The channel of the first message stays: a case does not move threads.
+      expect(r2.channel).toEqual({ channel: 'slack', address: { team: 'T1', channel: 'C1', thread: '1.2' } });
+      expect(r2).toMatchObject({ open: true, createdAt: T0, updatedAt: at(5) });
+      expect(r2.version).toBeGreaterThan(r1.version);
+      expect(await s.cases.get('c1')).toEqual(r2);
+      await s.close();
+    });
+
+    it('keeps at most 200 shown wordings, the newest', async () => {
+      const s = await h.open();
+      const ids = Array.from({ length: 230 }, (_, i) => `w${i}`);
+      const r = await s.cases.append('c2', turn('hi', { shownWordings: ids }));
+      expect(r.shownWordings).toHaveLength(200);
+      expect(r.shownWordings[0]).toBe('w30');
+      await s.close();
+    });
+
+    it('closes a case, and says so when there is none', async () => {
+      const s = await h.open();
+      await s.cases.append('c3', turn('thanks, all sorted'));
+      expect(await s.cases.close('c3', at(1))).toBe(true);
+      expect(await s.cases.get('c3')).toMatchObject({ open: false, closedAt: at(1) });
+      expect(await s.cases.close('nope', at(1))).toBe(false);
+      await s.close();
+    });
+
+    it('keeps all 50 turns, in order, when two instances append to one case at once', async () => {
+      const a = await h.open();
+      const b = await h.second();
+      const writer = async (s: Store, who: string) => {
+        for (let i = 0; i < 25; i++) await s.cases.append('busy', turn(`${who}-${i}`, { at: at(i) }));
+      };
+      await Promise.all([writer(a, 'a'), writer(b, 'b')]);
+      const r = (await a.cases.get('busy'))!;
+      expect(r.turns).toHaveLength(50);
+      expect(r.turns.map((t) => t.seq)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+      for (const who of ['a', 'b']) {
+        const mine = r.turns.filter((t) => t.text.startsWith(`${who}-`)).map((t) => t.text);
+        expect(mine).toEqual(Array.from({ length: 25 }, (_, i) => `${who}-${i}`));
+      }
+      await b.close();
+      await a.close();
+    });
+  });
+
+  describe(`${name} store: retention`, () => {
+    it('purges closed and idle cases older than the cutoff, with their turns and escalations', async () => {
+      const s = await h.open();
+      await s.cases.append('old-idle', turn('a', { at: '2025-01-01T00:00:00.000Z' }));
+      await s.cases.append('old-closed', turn('b', { at: '2025-01-01T00:00:00.000Z' }));
+      await s.cases.close('old-closed', '2025-01-02T00:00:00.000Z');
+      await s.escalations.open({ caseId: 'old-idle', reason: 'threat_legal', summary: 's', at: '2025-01-01T00:00:00.000Z' });
+      await s.cases.append('fresh', turn('c', { at: '2026-01-30T00:00:00.000Z' }));
+      // 30 days before 2026-02-01 is 2026-01-02: both 2025 cases are past it, the fresh one is not.
+      const result = await runRetention(s, 30, new Date('2026-02-01T00:00:00.000Z'));
+      expect(result.cases).toBe(2);
+      expect(await s.cases.get('old-idle')).toBeUndefined();
+      expect(await s.cases.get('old-closed')).toBeUndefined();
+      expect(await s.escalations.forCase('old-idle')).toEqual([]);
+      expect((await s.cases.get('fresh'))!.turns).toHaveLength(1);
+      await s.close();
+    });
+  });
+
+  describe(`${name} store: escalations`, () => {
+    it('records one escalation per case and reason, notes who was pinged once, and one acknowledgement', async () => {
+      const s = await h.open();
+      await s.cases.append('e1', turn('I will sue'));
+      expect(await s.escalations.open({ caseId: 'e1', reason: 'threat_legal', summary: 'legal threat', at: T0 })).toBe(true);
+      expect(await s.escalations.open({ caseId: 'e1', reason: 'threat_legal', summary: 'again', at: at(1) })).toBe(false);
+      expect(await s.escalations.open({ caseId: 'e1', reason: 'demands_manager', summary: 'manager', at: at(2) })).toBe(true);
+      await s.escalations.markNotified('e1', 'threat_legal', 'C-SUPERVISORS');
+      await s.escalations.markNotified('e1', 'threat_legal', 'C-SUPERVISORS');
+      await s.escalations.markNotified('e1', 'threat_legal', 'U-LEAD');
+      expect(await s.escalations.acknowledge('e1', 'threat_legal', 'U-LEAD', at(3))).toBe(true);
+      expect(await s.escalations.acknowledge('e1', 'threat_legal', 'U-OTHER', at(4))).toBe(false);
+      expect(await s.escalations.acknowledge('e1', 'safety_risk', 'U-LEAD', at(4))).toBe(false);
+      const list = await s.escalations.forCase('e1');
+      expect(list.map((e) => e.reason)).toEqual(['threat_legal', 'demands_manager']);
+      expect(list[0]).toMatchObject({ summary: 'legal threat', notified: ['C-SUPERVISORS', 'U-LEAD'], acknowledgedBy: 'U-LEAD', acknowledgedAt: at(3) });
+      expect((await s.escalations.unacknowledged(10)).map((e) => e.reason)).toEqual(['demands_manager']);
+      await s.close();
+    });
+
+    it('opens an escalation exactly once when two instances try at the same moment', async () => {
+      const a = await h.open();
+      await a.cases.append('e2', turn('manager now'));
+      const b = await h.second();
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).escalations.open({ caseId: 'e2', reason: 'demands_manager', summary: `try ${i}`, at: T0 })),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+      await b.close();
+      await a.close();
+    });
+  });
+
+  describe(`${name} store: routes, events and drills`, () => {
+    it('stores and replaces where supervisor pings go, per platform and tenant', async () => {
+      const s = await h.open();
+      expect(await s.routes.get('slack', 'T1')).toBeUndefined();
+      await s.routes.set({ platform: 'slack', tenant: 'T1', target: { channel: 'C1' }, updatedAt: T0 });
+      await s.routes.set({ platform: 'teams', tenant: 'T1', target: { conversation: { id: '19:x' } }, updatedAt: T0 });
+      await s.routes.set({ platform: 'slack', tenant: 'T1', target: { channel: 'C2' }, updatedAt: at(1) });
+      expect(await s.routes.get('slack', 'T1')).toEqual({ platform: 'slack', tenant: 'T1', target: { channel: 'C2' }, updatedAt: at(1) });
+      expect((await s.routes.get('teams', 'T1'))!.target).toEqual({ conversation: { id: '19:x' } });
+      await s.close();
+    });
+
+    it('lets exactly one of two instances claim a redelivered event, until the claim expires', async () => {
+      const a = await h.open();
+      const b = await h.second();
+      const claims = await Promise.all([a, b, a, b].map((s) => s.events.claim('slack', 'Ev123', at(60))));
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      expect(await a.events.claim('teams', 'Ev123', at(60))).toBe(true);
+      expect(await a.events.purge(at(30))).toBe(0);
+      expect(await a.events.purge(at(61))).toBe(2);
+      expect(await b.events.claim('slack', 'Ev123', at(120))).toBe(true);
+      await b.close();
+      await a.close();
+    });
+
+    it('saves drill sessions with version checks and lists scorecards newest first', async () => {
+      const s = await h.open();
+      const base = { id: 'd1', userId: 'U1', team: 'T1', status: 'active' as const, state: { turn: 1 }, createdAt: T0, updatedAt: T0 };
+      expect(await s.drills.save(base, 0)).toBe(true);
+      expect(await s.drills.save(base, 0)).toBe(false);
+      expect(await s.drills.save({ ...base, state: { turn: 2 }, updatedAt: at(1) }, 1)).toBe(true);
+      expect(await s.drills.save({ ...base, state: { turn: 9 }, updatedAt: at(2) }, 1)).toBe(false);
+      expect(await s.drills.get('d1')).toMatchObject({ version: 2, state: { turn: 2 }, updatedAt: at(1) });
+      expect((await s.drills.active('U1'))!.id).toBe('d1');
+      await s.drills.save({ ...base, status: 'finished', updatedAt: at(3) }, 2);
+      expect(await s.drills.active('U1')).toBeUndefined();
+      for (let i = 0; i < 3; i++) await s.drills.addScorecard({ id: `sc${i}`, sessionId: 'd1', userId: 'U1', team: 'T1', card: { score: i }, createdAt: at(i) });
+      await s.drills.addScorecard({ id: 'sc0', sessionId: 'd1', userId: 'U1', team: 'T1', card: { score: 99 }, createdAt: at(9) });
+      expect((await s.drills.scorecards('U1', 2)).map((c) => c.card)).toEqual([{ score: 2 }, { score: 1 }]);
+      expect(await s.drills.scorecards('U2', 5)).toEqual([]);
+      await s.close();
+    });
+  });
+
+  if (h.corrupt || h.reopenTooNew) {
+    describe(`${name} store: bad state`, () => {
+      if (h.corrupt) {
+        it('refuses a corrupt row with a message naming the row and what to do', async () => {
+          const s = await h.open();
+          await s.cases.append('bad', turn('hello'));
+          await h.corrupt!('bad');
+          const err = await s.cases.get('bad').then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          expect(err).toBeInstanceOf(StoreError);
+          expect(err).toMatchObject({ code: 'store_corrupt' });
+          expect((err as Error).message).toMatch(/case_turns\[bad#1\].*Restore the database from a backup/);
+          await s.close();
+        });
+      }
+      if (h.reopenTooNew) {
+        it('refuses a database written by a newer Defuse, without changing it', async () => {
+          const err = await h.reopenTooNew!().then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          expect(err).toBeInstanceOf(StoreError);
+          expect(err).toMatchObject({ code: 'store_too_new' });
+          expect((err as Error).message).toMatch(/schema version 999.*knows versions up to 1/);
+        });
+      }
+    });
+  }
+}
