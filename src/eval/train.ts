@@ -31,7 +31,7 @@ export interface TrainOptions {
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = { epochs: 400, learningRate: 0.1, l2: 0.01, minCount: 2 };
 
 /** Which feature groups each model reads. Words help stage (its cues are open-ended), not emotion. */
-export const MODEL_GROUPS = { emotion: ['readings'], stage: ['readings', 'words'] } as const;
+export const MODEL_GROUPS = { emotion: ['readings', 'words'], stage: ['readings', 'words'] } as const;
 
 interface Example {
   features: Features;

@@ -1,13 +1,21 @@
 /** The one set the learned layer is trained on, and how its cases become turns. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Lexicons } from '../core/analysis/lexicon.ts';
 import type { Turn } from '../core/case.ts';
 import { readInput } from '../core/parse/read-input.ts';
 import { EvalCaseSchema, type EvalCase } from './case-format.ts';
 
+/** Every .jsonl file in evals/tuning, in name order. Never the dev, holdout or public sets. */
 export const TRAINING_SET = {
-  name: 'evals/tuning/cases.jsonl',
-  path: new URL('../../evals/tuning/cases.jsonl', import.meta.url).pathname,
+  name: 'evals/tuning/*.jsonl',
+  dir: new URL('../../evals/tuning/', import.meta.url).pathname,
 };
+
+export function readTrainingFiles(): string {
+  const files = readdirSync(TRAINING_SET.dir).filter((f) => f.endsWith('.jsonl')).sort();
+  return files.map((f) => readFileSync(join(TRAINING_SET.dir, f), 'utf8').trimEnd()).join('\n');
+}
 
 export function readTrainingCases(lex: Lexicons, jsonl: string): { c: EvalCase; turns: Turn[] }[] {
   const out: { c: EvalCase; turns: Turn[] }[] = [];
