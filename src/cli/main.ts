@@ -3,7 +3,7 @@
  * non-zero exit, never a stack trace.
  */
 import { createInterface } from 'node:readline';
-import { DefuseError } from '../core/errors.ts';
+import { DefuseError, InputError } from '../core/errors.ts';
 import { decodeInput } from '../core/text/sanitize.ts';
 import { createEngine, type Engine } from '../engine.ts';
 import { isOutput, parseCaseLine, runCase } from '../eval/run-case.ts';
@@ -14,6 +14,8 @@ const HELP = `defuse — a de-escalation coach for support agents
 Usage:
   defuse coach "what the customer said"      read a message or transcript, get the next step
   defuse coach < transcript.txt               the same, text on standard input
+  defuse coach --case ID "next message"       continue a stored case (SQLite in DATA_DIR,
+                                              or PostgreSQL when DATABASE_URL is set)
   defuse review "draft reply" [--context "customer's last message"]
   defuse batch < cases.jsonl > out.jsonl      one JSON line per case (docs/taxonomy.md §6)
 
@@ -38,10 +40,28 @@ function flag(args: string[], name: string): string | undefined {
   return v;
 }
 
-async function coach(engine: Engine, args: string[], json: boolean): Promise<void> {
+async function coach(args: string[], json: boolean): Promise<void> {
+  const caseId = flag(args, '--case');
+  if (caseId !== undefined && (caseId === '' || caseId.startsWith('--'))) throw new InputError('input_invalid', '--case needs a case id, such as --case 4471.');
   const text = args.length > 0 ? args.join(' ') : await readStdin();
-  const advice = await engine.coach.coach({ text });
-  process.stdout.write(json ? `${JSON.stringify(advice, null, 2)}\n` : `${renderAdvice(advice)}\n`);
+  // Without --case nothing is kept; with it, the case lives in the configured store.
+  const store = caseId === undefined ? undefined : await openConfiguredStore();
+  try {
+    const engine = createEngine(store ? { store } : {});
+    const advice = await engine.coach.coach({ text, ...(caseId ? { caseId, channel: { channel: 'cli' as const, address: {} } } : {}) });
+    process.stdout.write(json ? `${JSON.stringify(advice, null, 2)}\n` : `${renderAdvice(advice)}\n`);
+  } finally {
+    await store?.close();
+  }
+}
+
+async function openConfiguredStore() {
+  const { config: loadDotenv } = await import('dotenv');
+  loadDotenv({ quiet: true });
+  const { readConfig } = await import('../config.ts');
+  const { openStore } = await import('../storage/open-store.ts');
+  const config = readConfig(process.env);
+  return openStore(config);
 }
 
 async function review(engine: Engine, args: string[], json: boolean): Promise<void> {
@@ -72,16 +92,15 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return command ? 0 : 2;
   }
-  const engine = createEngine();
   switch (command) {
     case 'coach':
-      await coach(engine, rest, json);
+      await coach(rest, json);
       return 0;
     case 'review':
-      await review(engine, rest, json);
+      await review(createEngine(), rest, json);
       return 0;
     case 'batch':
-      await batch(engine);
+      await batch(createEngine());
       return 0;
     default:
       process.stderr.write(`defuse: unknown command "${command}". Try: defuse --help\n`);
@@ -95,7 +114,10 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     if (err instanceof DefuseError) {
-      process.stderr.write(`defuse: ${err.userMessage}\n`);
+      // At the terminal the operator is the user: configuration and storage problems are
+      // shown in full (they name the variable or file to fix and hold no customer text).
+      const operator = err.code === 'config_invalid' || err.code.startsWith('store_');
+      process.stderr.write(`defuse: ${operator ? err.message : err.userMessage}\n`);
       process.exitCode = err.code === 'content_invalid' ? 78 : 1;
     } else {
       process.stderr.write(`defuse: something went wrong (${(err as Error)?.name ?? 'error'}). Run with DEBUG=1 for details.\n`);

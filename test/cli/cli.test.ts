@@ -3,7 +3,9 @@
  * agent or a script would, and checks exit codes, stdout and stderr.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const repoRoot = new URL('../../', import.meta.url).pathname;
@@ -30,8 +32,8 @@ interface Run {
   error?: Error;
 }
 
-function defuse(args: string[], input?: string | Buffer): Run {
-  const env = { ...process.env };
+function defuse(args: string[], input?: string | Buffer, extraEnv: Record<string, string> = {}): Run {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv };
   delete env.DEBUG; // DEBUG=1 prints stack traces on purpose; the tests check they are not shown otherwise
   delete env.NODE_OPTIONS;
   const r = spawnSync(process.execPath, ['bin/defuse', ...args], {
@@ -459,5 +461,36 @@ describe('commands and help', () => {
     const r = defuse([]);
     expect(r.status).toBe(2);
     expect(`${r.stdout}${r.stderr}`).toMatch(/^Usage:$/m);
+  });
+});
+
+describe('defuse coach --case: a case kept between runs', () => {
+  it('continues the case from the store in DATA_DIR, across processes, with personal data redacted', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'defuse-cli-case-'));
+    try {
+      const env = { DATA_DIR: dir, DATABASE_URL: '' };
+      const first = defuse(['coach', '--case', 'c-77', '--json', "third time I'm calling, card 4111 1111 1111 1111 was charged twice"], '', env);
+      expect(first.status, first.stderr).toBe(0);
+      const a = JSON.parse(first.stdout);
+      expect(a.flags).toContain('repeat_contact');
+      expect(first.stdout).not.toContain('4111');
+      const second = defuse(['coach', '--case', 'c-77', '--json', "Agent: I'm sorry, I've refunded the second charge.\nCustomer: ok fine, thanks"], '', env);
+      expect(second.status, second.stderr).toBe(0);
+      const b = JSON.parse(second.stdout);
+      // The second run read the first run's turn: two customer turns, a trend, steps taken.
+      expect(b.trend.history).toHaveLength(2);
+      expect(b.stepsTaken).toEqual(expect.arrayContaining(['apologize', 'resolve']));
+      expect(b.say.map((w: { id: string }) => w.id)).not.toEqual(expect.arrayContaining(a.say.map((w: { id: string }) => w.id)));
+      expect(readdirSync(dir)).toContain('defuse.sqlite');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names the variable to fix when the store configuration is wrong', () => {
+    const r = defuse(['coach', '--case', 'x', 'hello'], '', { DATABASE_URL: 'mysql://root:secret@db/x' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/DATABASE_URL must be a PostgreSQL URL/);
+    expect(r.stderr).not.toContain('secret');
   });
 });
