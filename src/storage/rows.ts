@@ -6,6 +6,8 @@
 import type { Role } from '../core/case.ts';
 import { StoreError } from '../core/errors.ts';
 import type { CaseRecord, ChannelRef, StoredTurn, TurnAssessment } from '../core/ports/case-store.ts';
+import type { DrillSession, Scorecard } from '../core/ports/drill-store.ts';
+import type { EscalationRecord } from '../core/ports/escalation-store.ts';
 import type { Step } from '../core/taxonomy.ts';
 
 export function corrupt(table: string, key: string, column: string, why: string): StoreError {
@@ -95,5 +97,43 @@ export function caseFromRow(r: CaseRow, turns: StoredTurn[]): CaseRecord {
     updatedAt: iso(r.updated_at),
     ...(r.closed_at !== null && r.closed_at !== undefined ? { closedAt: iso(r.closed_at) } : {}),
     version: Number(r.version),
+  };
+}
+
+type Row = Record<string, unknown>;
+
+export function escalationFromRow(r: Row): EscalationRecord {
+  const key = `${r.case_id}/${r.reason}`;
+  return {
+    caseId: String(r.case_id),
+    reason: String(r.reason),
+    summary: String(r.summary),
+    createdAt: iso(r.created_at),
+    notified: readJson(r.notified, 'escalations', key, 'notified', isStringArray),
+    ...(r.acknowledged_by !== null && r.acknowledged_by !== undefined ? { acknowledgedBy: String(r.acknowledged_by), acknowledgedAt: iso(r.acknowledged_at) } : {}),
+  };
+}
+
+export function drillFromRow(r: Row): DrillSession {
+  return {
+    id: String(r.id),
+    userId: String(r.user_id),
+    team: String(r.team),
+    status: String(r.status) as DrillSession['status'],
+    state: readJson(r.state, 'drill_sessions', String(r.id), 'state', isObject),
+    createdAt: iso(r.created_at),
+    updatedAt: iso(r.updated_at),
+    version: Number(r.version),
+  };
+}
+
+export function scorecardFromRow(r: Row): Scorecard {
+  return {
+    id: String(r.id),
+    sessionId: String(r.session_id),
+    userId: String(r.user_id),
+    team: String(r.team),
+    card: readJson(r.card, 'scorecards', String(r.id), 'card', isObject),
+    createdAt: iso(r.created_at),
   };
 }

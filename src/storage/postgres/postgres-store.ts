@@ -12,7 +12,7 @@ import type { EventLog } from '../../core/ports/event-log.ts';
 import type { Route, RouteStore } from '../../core/ports/route-store.ts';
 import type { Store } from '../../core/ports/store.ts';
 import { assessmentIndex, mergeShown, mergeSteps } from '../case-merge.ts';
-import { caseFromRow, iso, isObject, isStringArray, readJson, turnFromRow, type CaseRow, type TurnRow } from '../rows.ts';
+import { caseFromRow, drillFromRow, escalationFromRow, iso, isObject, isStringArray, readJson, scorecardFromRow, turnFromRow, type CaseRow, type TurnRow } from '../rows.ts';
 import { POSTGRES_MIGRATIONS } from './migrations.ts';
 
 /** Any constant works; it only has to be the same for every replica ("defuse" in ASCII). */
@@ -144,17 +144,6 @@ class PgCases implements CaseStore {
   }
 }
 
-function escalationFromRow(r: Row): EscalationRecord {
-  const key = `${r.case_id}/${r.reason}`;
-  return {
-    caseId: String(r.case_id),
-    reason: String(r.reason),
-    summary: String(r.summary),
-    createdAt: iso(r.created_at),
-    notified: readJson(r.notified, 'escalations', key, 'notified', isStringArray),
-    ...(r.acknowledged_by !== null ? { acknowledgedBy: String(r.acknowledged_by), acknowledgedAt: iso(r.acknowledged_at) } : {}),
-  };
-}
 
 class PgEscalations implements EscalationStore {
   private readonly pool: pg.Pool;
@@ -217,18 +206,6 @@ class PgEvents implements EventLog {
   }
 }
 
-function drillFromRow(r: Row): DrillSession {
-  return {
-    id: String(r.id),
-    userId: String(r.user_id),
-    team: String(r.team),
-    status: String(r.status) as DrillSession['status'],
-    state: readJson(r.state, 'drill_sessions', String(r.id), 'state', isObject),
-    createdAt: iso(r.created_at),
-    updatedAt: iso(r.updated_at),
-    version: Number(r.version),
-  };
-}
 
 class PgDrills implements DrillStore {
   private readonly pool: pg.Pool;
@@ -271,14 +248,7 @@ class PgDrills implements DrillStore {
   }
   async scorecards(userId: string, limit: number): Promise<Scorecard[]> {
     const rows = (await this.pool.query('SELECT * FROM scorecards WHERE user_id = $1 ORDER BY created_at DESC LIMIT $2', [userId, limit])).rows as Row[];
-    return rows.map((r) => ({
-      id: String(r.id),
-      sessionId: String(r.session_id),
-      userId: String(r.user_id),
-      team: String(r.team),
-      card: readJson(r.card, 'scorecards', String(r.id), 'card', isObject),
-      createdAt: iso(r.created_at),
-    }));
+    return rows.map(scorecardFromRow);
   }
 }
 

@@ -14,7 +14,7 @@ import type { EventLog } from '../../core/ports/event-log.ts';
 import type { Route, RouteStore } from '../../core/ports/route-store.ts';
 import type { Store } from '../../core/ports/store.ts';
 import { assessmentIndex, mergeShown, mergeSteps } from '../case-merge.ts';
-import { caseFromRow, isObject, isStringArray, readJson, turnFromRow, type CaseRow, type TurnRow } from '../rows.ts';
+import { caseFromRow, drillFromRow, escalationFromRow, isObject, isStringArray, readJson, scorecardFromRow, turnFromRow, type CaseRow, type TurnRow } from '../rows.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
 
 /** How long a writer waits for another process's transaction before giving up. */
@@ -148,17 +148,6 @@ class SqliteCases implements CaseStore {
   }
 }
 
-function escalationFromRow(r: Row): EscalationRecord {
-  const key = `${r.case_id}/${r.reason}`;
-  return {
-    caseId: String(r.case_id),
-    reason: String(r.reason),
-    summary: String(r.summary),
-    createdAt: String(r.created_at),
-    notified: readJson(r.notified, 'escalations', key, 'notified', isStringArray),
-    ...(r.acknowledged_by !== null ? { acknowledgedBy: String(r.acknowledged_by), acknowledgedAt: String(r.acknowledged_at) } : {}),
-  };
-}
 
 class SqliteEscalations implements EscalationStore {
   private readonly d: SqliteDb;
@@ -231,18 +220,6 @@ class SqliteEvents implements EventLog {
   }
 }
 
-function drillFromRow(r: Row): DrillSession {
-  return {
-    id: String(r.id),
-    userId: String(r.user_id),
-    team: String(r.team),
-    status: String(r.status) as DrillSession['status'],
-    state: readJson(r.state, 'drill_sessions', String(r.id), 'state', isObject),
-    createdAt: String(r.created_at),
-    updatedAt: String(r.updated_at),
-    version: Number(r.version),
-  };
-}
 
 class SqliteDrills implements DrillStore {
   private readonly d: SqliteDb;
@@ -284,14 +261,7 @@ class SqliteDrills implements DrillStore {
     );
   }
   async scorecards(userId: string, limit: number): Promise<Scorecard[]> {
-    return this.d.all('SELECT * FROM scorecards WHERE user_id = ? ORDER BY created_at DESC LIMIT ?', userId, limit).map((r) => ({
-      id: String(r.id),
-      sessionId: String(r.session_id),
-      userId: String(r.user_id),
-      team: String(r.team),
-      card: readJson(r.card, 'scorecards', String(r.id), 'card', isObject),
-      createdAt: String(r.created_at),
-    }));
+    return this.d.all('SELECT * FROM scorecards WHERE user_id = ? ORDER BY created_at DESC LIMIT ?', userId, limit).map(scorecardFromRow);
   }
 }
 
