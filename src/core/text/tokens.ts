@@ -62,6 +62,7 @@ const MASKED: [RegExp, string][] = [
   [/^a[*s]+h?ole(s)?$/, 'asshole'],
   [/^d[*a]+m?n$/, 'damn'],
   [/^b[*a]+s?t?ard(s)?$/, 'bastard'],
+  [/^b\*{3,}d(s)?$/, 'bastard'],
 ];
 
 function unmask(word: string): string {
