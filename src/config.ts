@@ -15,6 +15,21 @@ export interface Config {
   /** Closed and idle cases older than this many days are deleted. */
   retentionDays: number;
   logLevel: LogLevel;
+  /** The HTTP service's port (Slack's request URL, the health check). */
+  port: number;
+  /** Slack is on when its bot token and signing secret are both set. */
+  slack: SlackConfig | undefined;
+}
+
+export interface SlackConfig {
+  botToken: string;
+  signingSecret: string;
+  /** Web API base URL, ending in /api/ (a proxy, or a local Slack API double in tests). */
+  apiUrl: string | undefined;
+  /** Where supervisor pings go when no channel was set with /defuse supervise. */
+  escalationChannel: string | undefined;
+  /** Users who may act as supervisors besides the escalation channel's members. */
+  supervisors: string[];
 }
 
 export class ConfigError extends DefuseError {
@@ -53,6 +68,41 @@ export function readConfig(env: Env): Config {
   }
   const logLevel = (value(env, 'LOG_LEVEL') ?? 'info').toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+  const portRaw = value(env, 'PORT');
+  const port = portRaw === undefined ? 3978 : Number(portRaw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT must be a port number from 0 to 65535 (got "${portRaw}")`);
+  const slack = readSlack(env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
-  return { dataDir: value(env, 'DATA_DIR') ?? './data', databaseUrl, retentionDays, logLevel: logLevel as LogLevel };
+  return { dataDir: value(env, 'DATA_DIR') ?? './data', databaseUrl, retentionDays, logLevel: logLevel as LogLevel, port, slack };
+}
+
+function readSlack(env: Env, problems: string[]): SlackConfig | undefined {
+  const botToken = value(env, 'SLACK_BOT_TOKEN');
+  const signingSecret = value(env, 'SLACK_SIGNING_SECRET');
+  const appToken = value(env, 'SLACK_APP_TOKEN');
+  if (botToken === undefined && signingSecret === undefined) {
+    if (appToken !== undefined) problems.push('SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are not: set both to turn Slack on');
+    return undefined;
+  }
+  // Token values are never echoed: only their shape is described.
+  if (botToken === undefined) problems.push('SLACK_BOT_TOKEN is missing: the bot token from "OAuth & Permissions", starting with xoxb-');
+  else if (!botToken.startsWith('xoxb-')) problems.push('SLACK_BOT_TOKEN must be a bot token starting with xoxb- (from "OAuth & Permissions")');
+  if (signingSecret === undefined) problems.push('SLACK_SIGNING_SECRET is missing: the signing secret from "Basic Information"');
+  else if (!/^[0-9a-f]{32}$/i.test(signingSecret)) problems.push('SLACK_SIGNING_SECRET must be the 32-character hexadecimal signing secret from "Basic Information"');
+  if (appToken !== undefined) {
+    problems.push('SLACK_APP_TOKEN (Socket Mode) is not supported by this version yet: unset it and point the app\'s request URL at /slack/events');
+  }
+  const apiUrl = value(env, 'SLACK_API_URL');
+  if (apiUrl !== undefined && !/^https?:\/\/[^/]+(\/.*)?\/api\/$/.test(apiUrl)) {
+    problems.push(`SLACK_API_URL must be a Web API base URL ending in /api/, like https://slack.com/api/ (got "${apiUrl}")`);
+  }
+  const escalationChannel = value(env, 'SLACK_ESCALATION_CHANNEL');
+  if (escalationChannel !== undefined && !/^[CG][A-Z0-9]{6,}$/.test(escalationChannel)) {
+    problems.push(`SLACK_ESCALATION_CHANNEL must be a channel id such as C0123456789 (got "${escalationChannel}")`);
+  }
+  const supervisors = (value(env, 'SUPERVISOR_SLACK_USERS') ?? '').split(',').map((u) => u.trim()).filter((u) => u !== '');
+  const badUser = supervisors.find((u) => !/^[UW][A-Z0-9]{6,}$/.test(u));
+  if (badUser !== undefined) problems.push(`SUPERVISOR_SLACK_USERS must be a comma-separated list of user ids such as U0123456789 (got "${badUser}")`);
+  if (botToken === undefined || signingSecret === undefined) return undefined;
+  return { botToken, signingSecret, apiUrl, escalationChannel, supervisors };
 }

@@ -4,7 +4,7 @@ import { createLogger } from '../src/log.ts';
 
 describe('configuration', () => {
   it('defaults to SQLite in ./data, 30 days of retention and info logs', () => {
-    expect(readConfig({})).toEqual({ dataDir: './data', databaseUrl: undefined, retentionDays: 30, logLevel: 'info' });
+    expect(readConfig({})).toEqual({ dataDir: './data', databaseUrl: undefined, retentionDays: 30, logLevel: 'info', port: 3978, slack: undefined });
   });
 
   it('reports every problem at once, each naming its variable, and never echoes DATABASE_URL', () => {
@@ -21,6 +21,25 @@ describe('configuration', () => {
     expect(problems[1]).toMatch(/^RETENTION_DAYS .*"soon"/);
     expect(problems[2]).toMatch(/^LOG_LEVEL /);
     expect((err as Error).message).not.toContain('hunter2');
+  });
+});
+
+describe('Slack configuration', () => {
+  const secret = '0123456789abcdef0123456789abcdef';
+  it('turns Slack on with a bot token and a signing secret', () => {
+    const c = readConfig({ SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: secret, SLACK_API_URL: 'http://127.0.0.1:9999/api/', SUPERVISOR_SLACK_USERS: 'U0123456, U0999999' });
+    expect(c.slack).toEqual({ botToken: 'xoxb-1-2-abc', signingSecret: secret, apiUrl: 'http://127.0.0.1:9999/api/', escalationChannel: undefined, supervisors: ['U0123456', 'U0999999'] });
+  });
+
+  it('names each malformed Slack variable without echoing a token', () => {
+    let err: ConfigError | undefined;
+    try {
+      readConfig({ SLACK_BOT_TOKEN: 'xoxp-user-token-value', SLACK_SIGNING_SECRET: 'nope', SLACK_API_URL: 'http://127.0.0.1:9999', SLACK_ESCALATION_CHANNEL: '#support', PORT: '99999' });
+    } catch (e) {
+      err = e as ConfigError;
+    }
+    expect(err?.problems.map((p) => p.split(' ')[0])).toEqual(['PORT', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_API_URL', 'SLACK_ESCALATION_CHANNEL']);
+    expect(err?.message).not.toContain('xoxp-user-token-value');
   });
 });
 

@@ -12,6 +12,7 @@ import type { Analyser } from './ports/analyser.ts';
 import type { CaseStore, ChannelRef } from './ports/case-store.ts';
 import type { EscalationRecord, EscalationStore } from './ports/escalation-store.ts';
 import { escalationSummary } from './escalation/summary.ts';
+import { REASON_TEXT } from './escalation/rules.ts';
 import { redact } from './privacy/redact.ts';
 import { reviewDraft } from './review/review-draft.ts';
 import { sanitizeText } from './text/sanitize.ts';
@@ -99,6 +100,39 @@ export class Coach {
       }
     }
     return { caseId: id, advice, escalations };
+  }
+
+  /** The stored case's turns as the analyser reads them, or undefined when there is no such case. */
+  private async storedTurns(caseId: string): Promise<{ turns: Turn[]; shown: string[] } | undefined> {
+    const c = await this.deps.store.get(caseId);
+    if (!c || c.turns.length === 0) return undefined;
+    return { turns: c.turns.map(({ seq: _s, at: _a, assessment: _x, ...t }) => t).slice(-MAX_TURNS), shown: c.shownWordings };
+  }
+
+  /** New wordings for the same reading (the agent asked for another), remembered as shown. */
+  async anotherWording(caseId: string): Promise<Advice | undefined> {
+    const stored = await this.storedTurns(caseId);
+    if (!stored) return undefined;
+    const advice = await this.deps.analyser.analyse(stored.turns, { caseId, shownWordings: new Set(stored.shown), notices: [] });
+    await this.deps.store.append(caseId, { turns: [], shownWordings: advice.say.map((w) => w.id), stepsTaken: [], at: this.deps.now().toISOString() });
+    return advice;
+  }
+
+  /** The agent asks for a supervisor: an escalation with reason agent_request, once per case. */
+  async requestSupervisor(caseId: string): Promise<{ opened: boolean; advice: Advice } | undefined> {
+    const stored = await this.storedTurns(caseId);
+    if (!stored || !this.deps.escalations) return undefined;
+    const advice = await this.deps.analyser.analyse(stored.turns, { caseId, shownWordings: new Set(stored.shown), notices: [] });
+    const withRequest: Advice = {
+      ...advice,
+      escalate: { notify: true, reasons: [...advice.escalate.reasons, { id: 'agent_request', text: REASON_TEXT.agent_request }] },
+    };
+    const opened = await this.deps.escalations.open({ caseId, reason: 'agent_request', summary: escalationSummary(withRequest), at: this.deps.now().toISOString() });
+    return { opened, advice: withRequest };
+  }
+
+  async closeCase(caseId: string): Promise<boolean> {
+    return this.deps.store.close(caseId, this.deps.now().toISOString());
   }
 
   review(draft: string, customerContext?: string): Review {

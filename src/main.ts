@@ -1,0 +1,107 @@
+/**
+ * `npm start`: the Defuse service. Reads and validates the configuration once, opens the
+ * store (SQLite in DATA_DIR, or PostgreSQL), loads prompts/, mounts Slack when configured,
+ * serves GET /healthz, runs the retention job, and shuts down cleanly on SIGTERM/SIGINT.
+ */
+import { config as loadDotenv } from 'dotenv';
+import type { Server } from 'node:http';
+import { ConfigError, readConfig, type Config } from './config.ts';
+import { DefuseError } from './core/errors.ts';
+import type { Store } from './core/ports/store.ts';
+import { createEngine } from './engine.ts';
+import { createHttpServer, type Route } from './http/server.ts';
+import { startRetention } from './jobs/retention.ts';
+import { createLogger, type Logger } from './log.ts';
+import { createSlackApp, SLACK_EVENTS_PATH } from './slack/slack-app.ts';
+import { openStore } from './storage/open-store.ts';
+
+/** Retention runs at start and then every six hours: deletion a few hours late is fine. */
+const RETENTION_EVERY_MS = 6 * 60 * 60 * 1000;
+
+export interface Service {
+  server: Server;
+  store: Store;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export async function startService(config: Config, log: Logger, now: () => Date = () => new Date()): Promise<Service> {
+  const store = await openStore(config);
+  let ready = false;
+  try {
+    const engine = createEngine({ store, now });
+    const routes: Route[] = [];
+    if (config.slack) {
+      const { receiver } = createSlackApp({ config: config.slack, engine, store, log, now });
+      routes.push({ path: SLACK_EVENTS_PATH, handle: (req, res) => receiver.requestListener(req, res) });
+    }
+    const server = createHttpServer(
+      routes,
+      { ready: () => ready, details: () => ({ store: store.kind, slack: config.slack !== undefined }) },
+      log,
+    );
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, () => resolve());
+    });
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const stopRetention = startRetention(store, {
+      days: config.retentionDays,
+      everyMs: RETENTION_EVERY_MS,
+      now,
+      onResult: (r) => (r.cases > 0 || r.events > 0 ? log.info('retention', { cases: r.cases, events: r.events }) : undefined),
+      onError: (err) => log.error('retention failed', { code: (err as { code?: string }).code ?? 'internal' }),
+    });
+    ready = true;
+    log.info('defuse started', { port, store: store.kind, slack: config.slack !== undefined });
+    return {
+      server,
+      store,
+      port,
+      async stop() {
+        ready = false;
+        stopRetention();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await store.close();
+      },
+    };
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}
+
+async function main(): Promise<void> {
+  loadDotenv({ quiet: true });
+  let config: Config;
+  try {
+    config = readConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`defuse: ${err.message}\n`);
+      process.exit(78);
+    }
+    throw err;
+  }
+  const log = createLogger(config.logLevel);
+  if (!config.slack) log.warn('Slack is off: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to turn it on');
+  const service = await startService(config, log).catch((err: unknown) => {
+    process.stderr.write(`defuse: ${err instanceof DefuseError ? err.message : (err as Error).message}\n`);
+    process.exit(1);
+  });
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('stopping', { signal });
+    service.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+if (import.meta.main) await main();

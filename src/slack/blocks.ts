@@ -1,0 +1,142 @@
+/**
+ * Advice, reviews and supervisor pings as Block Kit. Short and calm: an agent reads this
+ * mid-call. Customer words appear only as the cues the coach read (already redacted).
+ */
+import type { types } from '@slack/bolt';
+import type { Advice, Review } from '../core/advice.ts';
+import type { EscalationRecord } from '../core/ports/escalation-store.ts';
+
+// Slack's limits: a section's text is at most 3,000 characters, a button value 2,000.
+const MAX_TEXT = 2900;
+const clip = (s: string) => (s.length > MAX_TEXT ? `${s.slice(0, MAX_TEXT - 1)}…` : s);
+/** Slack mrkdwn treats these three characters as markup; customer text must not inject it. */
+export const escapeText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+export const ACTIONS = {
+  another: 'defuse_another_wording',
+  escalate: 'defuse_escalate',
+  resolved: 'defuse_resolved',
+  onIt: 'defuse_on_it',
+  dismiss: 'defuse_dismiss',
+} as const;
+
+type Block = types.KnownBlock;
+
+export function meter(intensity: number): string {
+  const filled = Math.round(intensity * 5);
+  return `${'●'.repeat(filled)}${'○'.repeat(5 - filled)}`;
+}
+
+function section(text: string): Block {
+  return { type: 'section', text: { type: 'mrkdwn', text: clip(text) } };
+}
+
+function context(text: string): Block {
+  return { type: 'context', elements: [{ type: 'mrkdwn', text: clip(text) }] };
+}
+
+export function adviceSummary(a: Advice): string {
+  return `${a.emotion} (${a.intensity.toFixed(2)}), ${a.stage}: ${a.stepTitle}`;
+}
+
+export function adviceBlocks(a: Advice, caseId: string): Block[] {
+  const trend = a.trend.direction ? ` · ${a.trend.direction} (${a.trend.history.map((h) => h.emotion).join(' → ')})` : '';
+  const flags = a.flags.length > 0 ? ` · ${a.flags.map((f) => `\`${f}\``).join(' ')}` : '';
+  const blocks: Block[] = [
+    section(`*Customer:* ${a.emotion} ${meter(a.intensity)} ${a.intensity.toFixed(2)}${trend}\n*Stage:* ${a.stage}${flags}`),
+    section(`*Next step: ${escapeText(a.stepTitle)}*\n${escapeText(a.why)}`),
+    ...a.say.map((w) => section(`>${escapeText(w.text)}`)),
+    context(`*Avoid:* ${a.avoid.map(escapeText).join(' · ')}`),
+  ];
+  if (a.cues.length > 0) {
+    const seen = new Set<string>();
+    const cues = a.cues.filter((c) => !seen.has(c.text.toLowerCase()) && seen.add(c.text.toLowerCase())).slice(0, 6);
+    blocks.push(context(`*Read from:* ${cues.map((c) => `“${escapeText(c.text)}” (${c.label})`).join(', ')}`));
+  }
+  blocks.push(context(`*Based on:* ${a.sources.map((s) => `${s.file}, “${escapeText(s.title)}”, ${escapeText(s.section)}`).join('; ')}`));
+  if (a.escalate.notify) blocks.push(context(`*Supervisor:* ${a.escalate.reasons.map((r) => r.text).join('; ')}`));
+  if (a.selfCare) blocks.push(context(`_${escapeText(a.selfCare)}_`));
+  for (const n of a.notices) blocks.push(context(`ℹ️ ${escapeText(n)}`));
+  blocks.push({
+    type: 'actions',
+    block_id: 'defuse_case_actions',
+    elements: [
+      { type: 'button', action_id: ACTIONS.another, text: { type: 'plain_text', text: 'Another wording' }, value: caseId },
+      { type: 'button', action_id: ACTIONS.escalate, text: { type: 'plain_text', text: 'Escalate to supervisor' }, value: caseId },
+      { type: 'button', action_id: ACTIONS.resolved, text: { type: 'plain_text', text: 'Resolved' }, value: caseId, style: 'primary' },
+    ],
+  });
+  return blocks;
+}
+
+/** Message metadata other apps and workflows can read (event_type defuse_advice). */
+export function adviceMetadata(a: Advice, caseId: string) {
+  return {
+    event_type: 'defuse_advice',
+    event_payload: {
+      case_id: caseId,
+      emotion: a.emotion,
+      intensity: a.intensity,
+      trend: a.trend.direction ?? 'none',
+      stage: a.stage,
+      step: a.step,
+      flags: a.flags.join(','),
+    },
+  };
+}
+
+export function wordingBlocks(a: Advice): Block[] {
+  return [section(`*Another way to say it* (${escapeText(a.stepTitle)}):`), ...a.say.map((w) => section(`>${escapeText(w.text)}`))];
+}
+
+export function reviewBlocks(r: Review): Block[] {
+  const blocks: Block[] = [section(`*Draft check:* ${escapeText(r.summary)}`)];
+  for (const f of r.findings) {
+    const mark = f.kind === 'harmful' ? '✗' : '✓';
+    const spans = f.spans.length > 0 ? `: “${f.spans.map((s) => escapeText(s.text)).join('”, “')}”` : '';
+    const tip = f.tip ? `\n${escapeText(f.tip)}` : '';
+    const better = f.better ? `\n>${escapeText(f.better)}` : '';
+    blocks.push(section(`${mark} *${f.id}*${spans}${tip}${better}`));
+  }
+  return blocks;
+}
+
+export interface PingFacts {
+  caseId: string;
+  reasons: EscalationRecord[];
+  summary: string;
+  permalink: string | undefined;
+  agent: string | undefined;
+  acknowledgedBy?: string | undefined;
+}
+
+export function pingBlocks(p: PingFacts): Block[] {
+  const reasons = p.reasons.map((r) => `• ${escapeText(r.reason.replace(/_/g, ' '))}`).join('\n');
+  const where = p.permalink ? `<${p.permalink}|Open the case thread>` : 'case thread unavailable';
+  const agent = p.agent ? ` · agent <@${p.agent}>` : '';
+  const blocks: Block[] = [
+    section(`:rotating_light: *A case needs a supervisor*${agent}\n${reasons}`),
+    section(escapeText(p.summary)),
+    context(`${where} · case \`${escapeText(p.caseId)}\``),
+  ];
+  if (p.acknowledgedBy) blocks.push(context(`✅ <@${p.acknowledgedBy}> is on it`));
+  else {
+    blocks.push({
+      type: 'actions',
+      block_id: 'defuse_ping_actions',
+      elements: [
+        { type: 'button', action_id: ACTIONS.onIt, text: { type: 'plain_text', text: "I'm on it" }, value: p.caseId, style: 'primary' },
+        { type: 'button', action_id: ACTIONS.dismiss, text: { type: 'plain_text', text: 'Dismiss' }, value: p.caseId },
+      ],
+    });
+  }
+  return blocks;
+}
+
+export const HELP_TEXT = [
+  '*Defuse* coaches you through a hard customer conversation.',
+  '• DM me, or @mention me in a channel, with what the customer said (or a transcript). I answer in the thread; reply in that thread to continue the same case.',
+  '• `/defuse <what the customer said>`: the same, only you see it.',
+  '• `/defuse review <your draft reply>`: I check the draft before you send it.',
+  '• `/defuse supervise` in a channel: supervisor pings go there (`/defuse supervise off` stops them).',
+].join('\n');

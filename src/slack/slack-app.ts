@@ -1,0 +1,243 @@
+/**
+ * The Slack side of Defuse: a real Bolt app on an HTTPReceiver, mounted by the service at
+ * POST /slack/events. Listeners turn Slack payloads into coach requests and the Advice back
+ * into Block Kit; everything else (reading, storing, escalating) is the Coach's.
+ */
+import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { SlackConfig } from '../config.ts';
+import { DefuseError } from '../core/errors.ts';
+import { handleOnce } from '../core/inbound.ts';
+import type { Store } from '../core/ports/store.ts';
+import type { Engine } from '../engine.ts';
+import type { Logger } from '../log.ts';
+import { ACTIONS, adviceBlocks, adviceMetadata, adviceSummary, HELP_TEXT, pingBlocks, reviewBlocks, wordingBlocks } from './blocks.ts';
+import { SupervisorPings, type CaseAddress } from './supervisor-pings.ts';
+
+export interface SlackDeps {
+  config: SlackConfig;
+  engine: Engine;
+  store: Store;
+  log: Logger;
+  now: () => Date;
+}
+
+export const SLACK_EVENTS_PATH = '/slack/events';
+const APOLOGY = "Sorry, something went wrong on my side and I couldn't read that. Please try again in a moment.";
+
+/** One case per Slack thread. */
+export function slackCaseId(team: string, channel: string, thread: string): string {
+  return `slack:${team}:${channel}:${thread}`;
+}
+
+/** The bot's own mention is an address, not the customer's words. */
+function withoutMentions(text: string): string {
+  return text.replace(/<@[UW][A-Z0-9]+(\|[^>]*)?>/g, '').trim();
+}
+
+function errorCode(err: unknown): string {
+  if (err instanceof DefuseError) return err.code;
+  return (err as { data?: { error?: string }; code?: string }).data?.error ?? (err as { code?: string }).code ?? 'internal';
+}
+
+export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPReceiver } {
+  const { config, engine, store, log } = deps;
+  const pings = new SupervisorPings(store, config, log);
+  const receiver = new HTTPReceiver({
+    signingSecret: config.signingSecret,
+    endpoints: SLACK_EVENTS_PATH,
+    logLevel: LogLevel.ERROR,
+    // Acknowledge first, then work: Slack's 3-second limit is never at risk.
+    processBeforeResponse: false,
+  });
+  const app = new App({
+    token: config.botToken,
+    receiver,
+    logLevel: LogLevel.ERROR,
+    clientOptions: {
+      ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
+      // A few retries (honouring Retry-After on rate limits), not Slack's default half hour.
+      retryConfig: { retries: 3, factor: 1.5, minTimeout: 200, maxTimeout: 3000 },
+    },
+  });
+
+  /** Coaches on a message and answers in its thread. */
+  async function coachInThread(client: WebClient, team: string, channel: string, thread: string, user: string | undefined, text: string): Promise<void> {
+    const caseId = slackCaseId(team, channel, thread);
+    try {
+      const r = await engine.coach.coachCase({
+        caseId,
+        text: withoutMentions(text),
+        channel: { channel: 'slack', address: { team, channel, thread, ...(user ? { agent: user } : {}) } },
+      });
+      await client.chat.postMessage({
+        channel,
+        thread_ts: thread,
+        text: adviceSummary(r.advice),
+        blocks: adviceBlocks(r.advice, caseId),
+        metadata: adviceMetadata(r.advice, caseId),
+      });
+      log.info('coached', { channel: 'slack', caseId, emotion: r.advice.emotion, stage: r.advice.stage, step: r.advice.step, escalations: r.escalations.length });
+      if (r.escalations.length > 0) {
+        const problem = await pings.ping(client, caseId, { team, channel, thread, agent: user });
+        if (problem) await client.chat.postMessage({ channel, thread_ts: thread, text: problem });
+      }
+    } catch (err) {
+      const code = errorCode(err);
+      log.error('coaching failed', { channel: 'slack', caseId, code });
+      const message = err instanceof DefuseError ? err.userMessage : APOLOGY;
+      await client.chat.postMessage({ channel, thread_ts: thread, text: message }).catch(() => undefined);
+    }
+  }
+
+  /** A Slack event handled once, even when Slack redelivers it or two replicas both get it. */
+  async function once(body: { event_id?: string }, fn: () => Promise<void>): Promise<void> {
+    if (!body.event_id) return fn();
+    const r = await handleOnce(store.events, { source: 'slack', id: body.event_id }, deps.now(), fn);
+    if (!r.handled) log.info('duplicate event ignored', { eventId: body.event_id });
+  }
+
+  app.event('app_mention', async ({ event, body, client }) => {
+    if ((event as { bot_id?: string }).bot_id || (event as { subtype?: string }).subtype) return;
+    const team = (body as { team_id?: string }).team_id ?? event.team ?? 'unknown';
+    await once(body as { event_id?: string }, () => coachInThread(client, team, event.channel, event.thread_ts ?? event.ts, event.user, event.text));
+  });
+
+  // Direct messages: every message in the DM (top level opens a case, a thread reply continues it).
+  // In channels only @mentions count (app_mention above), so a message is never coached twice.
+  app.message(async ({ message, body, client }) => {
+    const m = message as { channel_type?: string; subtype?: string; bot_id?: string; text?: string; ts: string; thread_ts?: string; channel: string; user?: string };
+    if (m.channel_type !== 'im' || m.subtype !== undefined || m.bot_id !== undefined || !m.text) return;
+    const team = (body as { team_id?: string }).team_id ?? 'unknown';
+    await once(body as { event_id?: string }, () => coachInThread(client, team, m.channel, m.thread_ts ?? m.ts, m.user, m.text!));
+  });
+
+  app.command('/defuse', async ({ command, ack, respond, client }) => {
+    await ack();
+    const text = command.text.trim();
+    const [word, ...rest] = text.split(/\s+/);
+    const sub = (word ?? '').toLowerCase();
+    try {
+      if (sub === '' || sub === 'help') {
+        await respond({ response_type: 'ephemeral', text: HELP_TEXT });
+      } else if (sub === 'review') {
+        const draft = text.slice(word!.length).trim();
+        if (draft === '') {
+          await respond({ response_type: 'ephemeral', text: 'Add your draft after `review`, like `/defuse review I understand, let me check that for you.`' });
+          return;
+        }
+        const r = engine.coach.review(draft);
+        await respond({ response_type: 'ephemeral', text: r.summary, blocks: reviewBlocks(r) });
+      } else if (sub === 'supervise') {
+        await supervise(client, command.team_id, command.channel_id, command.user_id, rest[0]?.toLowerCase() === 'off', respond);
+      } else {
+        const caseId = slackCaseId(command.team_id, command.channel_id, `cmd-${command.trigger_id}`);
+        const r = await engine.coach.coachCase({ caseId, text, channel: { channel: 'slack', address: { team: command.team_id, channel: command.channel_id, agent: command.user_id } } });
+        await respond({ response_type: 'ephemeral', text: adviceSummary(r.advice), blocks: adviceBlocks(r.advice, caseId).filter((b) => b.type !== 'actions') });
+      }
+    } catch (err) {
+      log.error('slash command failed', { code: errorCode(err) });
+      await respond({ response_type: 'ephemeral', text: err instanceof DefuseError ? err.userMessage : APOLOGY }).catch(() => undefined);
+    }
+  });
+
+  async function supervise(client: WebClient, team: string, channel: string, user: string, off: boolean, respond: (m: { response_type: 'ephemeral'; text: string }) => Promise<unknown>): Promise<void> {
+    const current = await pings.channelFor(team);
+    // Anyone may set the first channel when no supervisors are configured; after that only
+    // supervisors (members of the current channel, or SUPERVISOR_SLACK_USERS) may move it.
+    const allowed = (current === undefined && config.supervisors.length === 0) || (await pings.isSupervisor(client, team, user));
+    if (!allowed) {
+      await respond({ response_type: 'ephemeral', text: 'Only supervisors (members of the current supervisor channel) can change where pings go. Ask one of them to run this.' });
+      return;
+    }
+    await store.routes.set({ platform: 'slack', tenant: team, target: off ? { off: true } : { channel }, updatedAt: deps.now().toISOString() });
+    await respond({
+      response_type: 'ephemeral',
+      text: off ? 'Supervisor pings are off for this workspace.' : `Supervisor pings will come to <#${channel}>. Make sure I'm a member of this channel.`,
+    });
+  }
+
+  async function caseAddress(caseId: string): Promise<CaseAddress | undefined> {
+    const c = await store.cases.get(caseId);
+    const a = c?.channel?.address;
+    if (!a?.team || !a.channel || !a.thread) return undefined;
+    return { team: a.team, channel: a.channel, thread: a.thread, agent: a.agent };
+  }
+
+  type ActionArgs = { ack: () => Promise<void>; body: unknown; client: WebClient; action: unknown };
+  const caseOf = (action: unknown) => String((action as { value?: string }).value ?? '');
+  const userOf = (body: unknown) => (body as { user: { id: string } }).user.id;
+  const teamOf = (body: unknown) => (body as { team?: { id?: string }; user: { team_id?: string } }).team?.id ?? (body as { user: { team_id?: string } }).user.team_id ?? 'unknown';
+
+  const guarded = (name: string, fn: (a: ActionArgs) => Promise<void>) => async (a: ActionArgs) => {
+    await a.ack();
+    try {
+      await fn(a);
+    } catch (err) {
+      log.error('button failed', { action: name, code: errorCode(err) });
+      const ch = (a.body as { channel?: { id?: string } }).channel?.id;
+      if (ch) await a.client.chat.postEphemeral({ channel: ch, user: userOf(a.body), text: APOLOGY }).catch(() => undefined);
+    }
+  };
+
+  app.action(ACTIONS.another, guarded('another', async ({ body, client, action }) => {
+    const caseId = caseOf(action);
+    const where = await caseAddress(caseId);
+    const advice = await engine.coach.anotherWording(caseId);
+    if (!where || !advice) return;
+    await client.chat.postMessage({ channel: where.channel, thread_ts: where.thread, text: advice.say.map((w) => w.text).join(' / '), blocks: wordingBlocks(advice) });
+    void body;
+  }));
+
+  app.action(ACTIONS.escalate, guarded('escalate', async ({ client, action }) => {
+    const caseId = caseOf(action);
+    const where = await caseAddress(caseId);
+    const r = await engine.coach.requestSupervisor(caseId);
+    if (!where || !r) return;
+    const problem = await pings.ping(client, caseId, where);
+    const text = problem ?? (r.opened ? "I've asked a supervisor to look at this case." : 'A supervisor has already been asked about this case.');
+    await client.chat.postMessage({ channel: where.channel, thread_ts: where.thread, text });
+  }));
+
+  app.action(ACTIONS.resolved, guarded('resolved', async ({ client, action }) => {
+    const caseId = caseOf(action);
+    const where = await caseAddress(caseId);
+    if (!(await engine.coach.closeCase(caseId)) || !where) return;
+    await client.chat.postMessage({ channel: where.channel, thread_ts: where.thread, text: 'Marked resolved. Well handled.' });
+  }));
+
+  const supervisorAction = (name: string, dismiss: boolean) =>
+    guarded(name, async ({ body, client, action }) => {
+      const caseId = caseOf(action);
+      const user = userOf(body);
+      const team = teamOf(body);
+      const ch = (body as { channel?: { id?: string } }).channel?.id;
+      const ts = (body as { message?: { ts?: string } }).message?.ts;
+      if (!(await pings.isSupervisor(client, team, user))) {
+        if (ch) await client.chat.postEphemeral({ channel: ch, user, text: 'Only supervisors can take this. If that should be you, ask to be added to this channel or to SUPERVISOR_SLACK_USERS.' });
+        return;
+      }
+      const at = deps.now().toISOString();
+      const escalations = await store.escalations.forCase(caseId);
+      let took = false;
+      for (const e of escalations) if (await store.escalations.acknowledge(caseId, e.reason, user, at)) took = true;
+      const where = await caseAddress(caseId);
+      if (ch && ts) {
+        const latest = await store.escalations.forCase(caseId);
+        const blocks = pingBlocks({ caseId, reasons: latest, summary: latest.at(-1)?.summary ?? '', permalink: undefined, agent: where?.agent, acknowledgedBy: user });
+        if (dismiss) blocks.splice(-1, 1, { type: 'context', elements: [{ type: 'mrkdwn', text: `Dismissed by <@${user}>` }] });
+        await client.chat.update({ channel: ch, ts, text: dismiss ? `Dismissed by ${user}` : `${user} is on it`, blocks });
+      }
+      if (took && !dismiss && where) {
+        await client.chat.postMessage({ channel: where.channel, thread_ts: where.thread, text: `<@${user}> (supervisor) is on it and will join you on this case.` });
+      }
+    });
+  app.action(ACTIONS.onIt, supervisorAction('on_it', false));
+  app.action(ACTIONS.dismiss, supervisorAction('dismiss', true));
+
+  app.error(async (err) => {
+    log.error('slack listener error', { code: errorCode(err) });
+  });
+
+  return { app, receiver };
+}

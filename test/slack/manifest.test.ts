@@ -1,0 +1,20 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { SLACK_EVENTS_PATH } from '../../src/slack/slack-app.ts';
+
+describe('the Slack app manifest', () => {
+  const m = parse(readFileSync(new URL('../../manifest/slack.yaml', import.meta.url), 'utf8'));
+
+  it('points every request URL at the one events path, with an obvious placeholder host', () => {
+    const urls = [m.settings.event_subscriptions.request_url, m.settings.interactivity.request_url, ...m.features.slash_commands.map((c: { url: string }) => c.url)];
+    for (const u of urls) expect(u).toBe(`https://defuse.example.com${SLACK_EVENTS_PATH}`);
+  });
+
+  it('subscribes to the events the app listens to, and asks only for the scopes it uses', () => {
+    expect(m.settings.event_subscriptions.bot_events.sort()).toEqual(['app_mention', 'message.im']);
+    expect(m.features.slash_commands.map((c: { command: string }) => c.command)).toEqual(['/defuse']);
+    expect(m.oauth_config.scopes.bot.sort()).toEqual(['app_mentions:read', 'channels:read', 'chat:write', 'commands', 'groups:read', 'im:history']);
+    expect(m.settings.interactivity.is_enabled).toBe(true);
+  });
+});

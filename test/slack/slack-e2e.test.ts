@@ -1,0 +1,190 @@
+/**
+ * End to end: the real service and the real Bolt app over HTTP on loopback, signed requests
+ * in, Web API calls out to the local Slack double.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ACTIONS } from '../../src/slack/blocks.ts';
+import { BOT, clickButton, nextTs, postSlack, sendEvent, sign, slashCommand, startHarness, type Harness } from './slack-harness.ts';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await startHarness();
+});
+afterEach(async () => {
+  await h.stop();
+});
+
+type Posted = { channel: string; thread_ts?: string; text: string; blocks?: unknown[]; metadata?: { event_type: string; event_payload: Record<string, unknown> } };
+const body = (c: { body: Record<string, unknown> }) => c.body as unknown as Posted;
+
+describe('Slack: coaching in a thread', () => {
+  it('answers an @mention in its thread, and continues the case on a thread reply', async () => {
+    const top = nextTs();
+    const r = await sendEvent(h, { type: 'app_mention', user: 'U_AGENT', text: `<@${BOT}> customer says: this is the THIRD time I'm calling about the double charge, fix it today`, ts: top, channel: 'C_SUPPORT' });
+    expect(r.status).toBe(200);
+    const [first] = await h.slack.waitFor('chat.postMessage');
+    const a = body(first!);
+    expect(a.channel).toBe('C_SUPPORT');
+    expect(a.thread_ts).toBe(top);
+    expect(a.metadata?.event_type).toBe('defuse_advice');
+    const caseId = `slack:T1:C_SUPPORT:${top}`;
+    expect(a.metadata?.event_payload).toMatchObject({ case_id: caseId, trend: 'none' });
+    expect(String(a.metadata?.event_payload.flags)).toContain('repeat_contact');
+    for (const k of ['emotion', 'intensity', 'stage', 'step']) expect(a.metadata?.event_payload[k]).toBeDefined();
+    const blocksText = JSON.stringify(a.blocks);
+    expect(blocksText).toContain('Next step:');
+    expect(blocksText).toContain(ACTIONS.another);
+    expect(blocksText).toContain('THIRD time');
+
+    await sendEvent(h, { type: 'app_mention', user: 'U_AGENT', text: `<@${BOT}> Me: I'm so sorry, I've refunded the second charge, you'll see it in 3 days.\nCustomer: ok, fine. thanks`, ts: nextTs(), thread_ts: top, channel: 'C_SUPPORT' });
+    const calls = await h.slack.waitFor('chat.postMessage', 2);
+    const b = body(calls[1]!);
+    expect(b.thread_ts).toBe(top);
+    expect(b.metadata?.event_payload.case_id).toBe(caseId);
+    // The second reading knows the first: a trend across the thread, and the agent's steps.
+    expect(b.metadata?.event_payload.trend).not.toBe('none');
+    const stored = (await h.service.store.cases.get(caseId))!;
+    expect(stored.turns.filter((t) => t.role === 'customer')).toHaveLength(2);
+  });
+
+  it('coaches direct messages, and ignores its own messages, edits and other subtypes', async () => {
+    await sendEvent(h, { type: 'message', subtype: 'message_changed', channel: 'D1', channel_type: 'im', ts: nextTs(), message: { text: 'edited' } });
+    await sendEvent(h, { type: 'message', bot_id: 'BBOT', user: BOT, text: 'my own advice', channel: 'D1', channel_type: 'im', ts: nextTs() });
+    await sendEvent(h, { type: 'message', user: 'U_AGENT', text: 'hello? is anyone there?', channel: 'C_SUPPORT', channel_type: 'channel', ts: nextTs() });
+    const ts = nextTs();
+    await sendEvent(h, { type: 'message', user: 'U_AGENT', text: "I'm really worried, my flight is tomorrow and my passport hasn't arrived", channel: 'D1', channel_type: 'im', ts });
+    const [reply] = await h.slack.waitFor('chat.postMessage');
+    expect(body(reply!)).toMatchObject({ channel: 'D1', thread_ts: ts });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(h.slack.of('chat.postMessage')).toHaveLength(1);
+  });
+
+  it('replies once to an event Slack redelivers', async () => {
+    const ts = nextTs();
+    const event = { type: 'app_mention', user: 'U_AGENT', text: `<@${BOT}> where is my refund`, ts, channel: 'C_SUPPORT' };
+    await sendEvent(h, event, 'EvSAME1');
+    await h.slack.waitFor('chat.postMessage');
+    const retry = await sendEvent(h, event, 'EvSAME1', { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' });
+    expect(retry.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(h.slack.of('chat.postMessage')).toHaveLength(1);
+  });
+
+  it('refuses a bad signature or a stale timestamp with 401, and a malformed body with 400', async () => {
+    const raw = JSON.stringify({ type: 'event_callback', event_id: 'EvBAD', event: { type: 'app_mention', text: 'x', channel: 'C', ts: '1.1' } });
+    const badSig = await postSlack(h, raw, 'application/json', { headers: { ...sign(raw, undefined, '0'.repeat(32)) }, signed: false });
+    expect(badSig.status).toBe(401);
+    const stale = await postSlack(h, raw, 'application/json', { headers: sign(raw, Math.floor(Date.now() / 1000) - 3600), signed: false });
+    expect(stale.status).toBe(401);
+    const malformed = await postSlack(h, '{"type": "event_callback", "event":', 'application/json');
+    expect(malformed.status).toBe(400);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(h.slack.of('chat.postMessage')).toHaveLength(0);
+  });
+
+  it('retries a rate-limited reply after Retry-After', async () => {
+    h.slack.failOnce('chat.postMessage', { status: 429, error: 'ratelimited', retryAfter: 1 });
+    await sendEvent(h, { type: 'app_mention', user: 'U_AGENT', text: `<@${BOT}> my order never came`, ts: nextTs(), channel: 'C_SUPPORT' });
+    const calls = await h.slack.waitFor('chat.postMessage', 2, () => true, 8000);
+    expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(900);
+    expect(body(calls[1]!).metadata?.event_type).toBe('defuse_advice');
+  }, 15_000);
+});
+
+describe('Slack: the /defuse command', () => {
+  it('coaches, reviews a draft and shows help, ephemerally, through response_url', async () => {
+    const r = await slashCommand(h, "I've been on hold for an hour and I want a refund NOW");
+    expect(r.status).toBe(200);
+    const [coached] = await h.slack.waitFor('response_url');
+    expect(coached!.body).toMatchObject({ response_type: 'ephemeral' });
+    expect(JSON.stringify(coached!.body.blocks)).toContain('Next step:');
+
+    await slashCommand(h, "review Calm down, that's our policy and there's nothing I can do.");
+    const [, reviewed] = await h.slack.waitFor('response_url', 2);
+    const text = JSON.stringify(reviewed!.body.blocks);
+    expect(text).toContain('dismiss');
+    expect(text).toContain('policy_wall');
+
+    await slashCommand(h, 'help');
+    const [, , help] = await h.slack.waitFor('response_url', 3);
+    expect(String(help!.body.text)).toContain('/defuse review');
+  });
+});
+
+describe('Slack: supervisor pings', () => {
+  it('pings the supervise channel once per case, updates it for a new reason, and records "I\'m on it"', async () => {
+    h.slack.members.set('C_SUP', ['U_SUP']);
+    await slashCommand(h, 'supervise', 'U_SUP', 'C_SUP');
+    await h.slack.waitFor('response_url');
+    expect((await h.service.store.routes.get('slack', 'T1'))?.target).toEqual({ channel: 'C_SUP' });
+
+    const top = nextTs();
+    await sendEvent(h, { type: 'app_mention', user: 'U_AGENT', text: `<@${BOT}> customer: I'm calling my lawyer about this`, ts: top, channel: 'C_SUPPORT' });
+    const pings = await h.slack.waitFor('chat.postMessage', 1, (c) => body(c).channel === 'C_SUP');
+    const ping = body(pings[0]!);
+    expect(ping.metadata).toMatchObject({ event_type: 'defuse_escalation', event_payload: { case_id: `slack:T1:C_SUPPORT:${top}`, reasons: 'threat_legal' } });
+    expect(JSON.stringify(ping.blocks)).toContain('Open the case thread');
+
+    // A new reason in the same case: the ping is updated and gets a thread line, no new post.
+    await sendEvent(h, { type: 'app_mention', user: 'U_AGENT', text: `<@${BOT}> now: get me your manager. my lawyer is waiting`, ts: nextTs(), thread_ts: top, channel: 'C_SUPPORT' });
+    const [update] = await h.slack.waitFor('chat.update');
+    expect(String(body(update!).text)).toContain('demands_manager');
+    const supPosts = await h.slack.waitFor('chat.postMessage', 2, (c) => body(c).channel === 'C_SUP');
+    expect(body(supPosts[1]!).thread_ts).toBeDefined();
+    // A merely frustrated customer in another thread pings nobody.
+    await sendEvent(h, { type: 'app_mention', user: 'U_AGENT', text: `<@${BOT}> customer: still not fixed, this is getting annoying`, ts: nextTs(), channel: 'C_SUPPORT' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(h.slack.of('chat.postMessage').filter((c) => body(c).channel === 'C_SUP' && !body(c).thread_ts)).toHaveLength(1);
+
+    const pingTs = '1700000002.000100';
+    // Not a supervisor: a polite refusal, nothing recorded.
+    await clickButton(h, ACTIONS.onIt, `slack:T1:C_SUPPORT:${top}`, 'U_AGENT', 'C_SUP', pingTs);
+    const [refusal] = await h.slack.waitFor('chat.postEphemeral');
+    expect(String(body(refusal!).text)).toContain('Only supervisors');
+    expect((await h.service.store.escalations.forCase(`slack:T1:C_SUPPORT:${top}`)).every((e) => e.acknowledgedBy === undefined)).toBe(true);
+
+    await clickButton(h, ACTIONS.onIt, `slack:T1:C_SUPPORT:${top}`, 'U_SUP', 'C_SUP', pingTs);
+    await h.slack.waitFor('chat.postMessage', 1, (c) => body(c).channel === 'C_SUPPORT' && String(body(c).text).includes('is on it'));
+    const acked = await h.service.store.escalations.forCase(`slack:T1:C_SUPPORT:${top}`);
+    expect(acked.map((e) => e.acknowledgedBy)).toEqual(['U_SUP', 'U_SUP']);
+  });
+
+  it('tells the agent in the case thread when the ping cannot be posted', async () => {
+    h.slack.members.set('C_SUP', ['U_SUP']);
+    await slashCommand(h, 'supervise', 'U_SUP', 'C_SUP');
+    await h.slack.waitFor('response_url');
+    h.slack.failOnce('chat.postMessage', { status: 200, error: 'not_in_channel', when: (b) => b.channel === 'C_SUP' });
+    const top = nextTs();
+    await sendEvent(h, { type: 'app_mention', user: 'U_AGENT', text: `<@${BOT}> I will take you to small claims court`, ts: top, channel: 'C_SUPPORT' });
+    const [told] = await h.slack.waitFor('chat.postMessage', 1, (c) => body(c).channel === 'C_SUPPORT' && String(body(c).text).includes('supervisor channel'));
+    expect(body(told!).thread_ts).toBe(top);
+    expect(String(body(told!).text)).toContain('/invite');
+    expect(h.logs.some((l) => l.includes('"code":"not_in_channel"'))).toBe(true);
+  });
+});
+
+describe('Slack: case buttons', () => {
+  it('offers another wording, escalates on request and marks a case resolved', async () => {
+    const top = nextTs();
+    await sendEvent(h, { type: 'app_mention', user: 'U_AGENT', text: `<@${BOT}> customer: I've been waiting three weeks for my refund`, ts: top, channel: 'C_SUPPORT' });
+    const [advice] = await h.slack.waitFor('chat.postMessage');
+    const caseId = `slack:T1:C_SUPPORT:${top}`;
+    const shownBefore = (await h.service.store.cases.get(caseId))!.shownWordings;
+
+    await clickButton(h, ACTIONS.another, caseId, 'U_AGENT', 'C_SUPPORT', '1700000001.000100');
+    const [, more] = await h.slack.waitFor('chat.postMessage', 2);
+    expect(body(more!).thread_ts).toBe(top);
+    const shownAfter = (await h.service.store.cases.get(caseId))!.shownWordings;
+    expect(shownAfter.length).toBeGreaterThan(shownBefore.length);
+    expect(shownAfter.slice(shownBefore.length).some((id) => shownBefore.includes(id))).toBe(false);
+    void advice;
+
+    await clickButton(h, ACTIONS.escalate, caseId, 'U_AGENT', 'C_SUPPORT', '1700000001.000100');
+    await h.slack.waitFor('chat.postMessage', 1, (c) => String(body(c).text).includes('supervisor'));
+    expect((await h.service.store.escalations.forCase(caseId)).map((e) => e.reason)).toContain('agent_request');
+
+    await clickButton(h, ACTIONS.resolved, caseId, 'U_AGENT', 'C_SUPPORT', '1700000001.000100');
+    await h.slack.waitFor('chat.postMessage', 1, (c) => String(body(c).text).includes('resolved'));
+    expect((await h.service.store.cases.get(caseId))!.open).toBe(false);
+  });
+});
