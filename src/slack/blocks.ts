@@ -4,6 +4,7 @@
  */
 import type { types } from '@slack/bolt';
 import type { Advice, Review } from '../core/advice.ts';
+import type { CaseSummary } from '../core/ports/case-store.ts';
 import type { EscalationRecord } from '../core/ports/escalation-store.ts';
 
 // Slack's limits: a section's text is at most 3,000 characters, a button value 2,000.
@@ -18,6 +19,8 @@ export const ACTIONS = {
   resolved: 'defuse_resolved',
   onIt: 'defuse_on_it',
   dismiss: 'defuse_dismiss',
+  helpful: 'defuse_feedback_helpful',
+  notHelpful: 'defuse_feedback_not_helpful',
 } as const;
 
 type Block = types.KnownBlock;
@@ -64,9 +67,36 @@ export function adviceBlocks(a: Advice, caseId: string): Block[] {
       { type: 'button', action_id: ACTIONS.another, text: { type: 'plain_text', text: 'Another wording' }, value: caseId },
       { type: 'button', action_id: ACTIONS.escalate, text: { type: 'plain_text', text: 'Escalate to supervisor' }, value: caseId },
       { type: 'button', action_id: ACTIONS.resolved, text: { type: 'plain_text', text: 'Resolved' }, value: caseId, style: 'primary' },
+      { type: 'button', action_id: ACTIONS.helpful, text: { type: 'plain_text', text: '👍' }, value: caseId },
+      { type: 'button', action_id: ACTIONS.notHelpful, text: { type: 'plain_text', text: '👎' }, value: caseId },
     ],
   });
   return blocks;
+}
+
+/** The App Home: how to use Defuse, the playbook at a glance, the agent's own recent cases. */
+export function homeView(steps: { title: string; goal: string }[], recent: CaseSummary[]): types.HomeView {
+  const cases =
+    recent.length === 0
+      ? '_No cases yet. DM me what a customer said to start one._'
+      : recent
+          .map((c) => {
+            const reading = c.latest ? `${c.latest.emotion}, ${c.latest.stage} → ${c.latest.step}` : 'not read yet';
+            return `• ${c.open ? '🟢' : '⚪️'} ${reading} · updated ${c.updatedAt.slice(0, 16).replace('T', ' ')} UTC`;
+          })
+          .join('\n');
+  return {
+    type: 'home',
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: 'Defuse' } },
+      section(HELP_TEXT),
+      { type: 'divider' },
+      section(`*The playbook at a glance*\n${steps.map((s, i) => `${i + 1}. *${escapeText(s.title)}*: ${escapeText(s.goal)}`).join('\n')}`),
+      { type: 'divider' },
+      section(`*Your recent cases*\n${cases}`),
+      context('Only you see this list. Cases are deleted after the retention period.'),
+    ],
+  };
 }
 
 /** Message metadata other apps and workflows can read (event_type defuse_advice). */

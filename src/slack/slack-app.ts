@@ -11,7 +11,7 @@ import { handleOnce } from '../core/inbound.ts';
 import type { Store } from '../core/ports/store.ts';
 import type { Engine } from '../engine.ts';
 import type { Logger } from '../log.ts';
-import { ACTIONS, adviceBlocks, adviceMetadata, adviceSummary, HELP_TEXT, pingBlocks, reviewBlocks, wordingBlocks } from './blocks.ts';
+import { ACTIONS, adviceBlocks, adviceMetadata, adviceSummary, HELP_TEXT, homeView, pingBlocks, reviewBlocks, wordingBlocks } from './blocks.ts';
 import { SupervisorPings, type CaseAddress } from './supervisor-pings.ts';
 
 export interface SlackDeps {
@@ -23,6 +23,8 @@ export interface SlackDeps {
 }
 
 export const SLACK_EVENTS_PATH = '/slack/events';
+/** The callback id of the message shortcut, as in manifest/slack.yaml. */
+export const SHORTCUT_COACH = 'defuse_coach_message';
 const APOLOGY = "Sorry, something went wrong on my side and I couldn't read that. Please try again in a moment.";
 
 /** One case per Slack thread. */
@@ -141,6 +143,24 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
     }
   });
 
+  // Message shortcut "Coach me on this": coaches on any message (a forwarded customer
+  // message, say), privately, through the shortcut's response_url.
+  app.shortcut(SHORTCUT_COACH, async ({ shortcut, ack, respond }) => {
+    await ack();
+    const s = shortcut as { team?: { id?: string }; channel?: { id?: string }; message?: { text?: string; ts?: string }; user: { id: string } };
+    const team = s.team?.id ?? 'unknown';
+    const channel = s.channel?.id ?? 'unknown';
+    const text = s.message?.text ?? '';
+    try {
+      const caseId = slackCaseId(team, channel, `msg-${s.message?.ts ?? 'unknown'}`);
+      const r = await engine.coach.coachCase({ caseId, text, channel: { channel: 'slack', address: { team, channel, agent: s.user.id } } });
+      await respond({ response_type: 'ephemeral', text: adviceSummary(r.advice), blocks: adviceBlocks(r.advice, caseId).filter((b) => b.type !== 'actions') });
+    } catch (err) {
+      log.error('shortcut failed', { code: errorCode(err) });
+      await respond({ response_type: 'ephemeral', text: err instanceof DefuseError ? err.userMessage : APOLOGY }).catch(() => undefined);
+    }
+  });
+
   async function supervise(client: WebClient, team: string, channel: string, user: string, off: boolean, respond: (m: { response_type: 'ephemeral'; text: string }) => Promise<unknown>): Promise<void> {
     const current = await pings.channelFor(team);
     // Anyone may set the first channel when no supervisors are configured; after that only
@@ -234,6 +254,28 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
     });
   app.action(ACTIONS.onIt, supervisorAction('on_it', false));
   app.action(ACTIONS.dismiss, supervisorAction('dismiss', true));
+
+  const feedback = (kind: 'helpful' | 'not_helpful') =>
+    guarded(kind, async ({ body, client, action }) => {
+      const caseId = caseOf(action);
+      const user = userOf(body);
+      const stored = await store.cases.addFeedback({ caseId, by: user, kind, at: deps.now().toISOString() });
+      const ch = (body as { channel?: { id?: string } }).channel?.id;
+      if (stored && ch) await client.chat.postEphemeral({ channel: ch, user, text: kind === 'helpful' ? 'Thanks, noted.' : "Thanks, noted. We'll use it to improve the coaching." });
+    });
+  app.action(ACTIONS.helpful, feedback('helpful'));
+  app.action(ACTIONS.notHelpful, feedback('not_helpful'));
+
+  app.event('app_home_opened', async ({ event, client }) => {
+    if (event.tab !== 'home') return;
+    try {
+      const steps = [...engine.content.playbook.values()].sort((a, b) => a.order - b.order);
+      const recent = await store.cases.recentForAgent(event.user, 10);
+      await client.views.publish({ user_id: event.user, view: homeView(steps, recent) });
+    } catch (err) {
+      log.error('app home failed', { code: errorCode(err) });
+    }
+  });
 
   app.error(async (err) => {
     log.error('slack listener error', { code: errorCode(err) });

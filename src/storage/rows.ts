@@ -5,7 +5,7 @@
  */
 import type { Role } from '../core/case.ts';
 import { StoreError } from '../core/errors.ts';
-import type { CaseRecord, ChannelRef, StoredTurn, TurnAssessment } from '../core/ports/case-store.ts';
+import type { CaseFeedback, CaseRecord, CaseSummary, ChannelRef, StoredTurn, TurnAssessment } from '../core/ports/case-store.ts';
 import type { DrillSession, Scorecard } from '../core/ports/drill-store.ts';
 import type { EscalationRecord } from '../core/ports/escalation-store.ts';
 import type { Step } from '../core/taxonomy.ts';
@@ -136,4 +136,13 @@ export function scorecardFromRow(r: Row): Scorecard {
     card: readJson(r.card, 'scorecards', String(r.id), 'card', isObject),
     createdAt: iso(r.created_at),
   };
+}
+
+export function feedbackFromRow(r: Row): CaseFeedback {
+  return { caseId: String(r.case_id), by: String(r.by), kind: String(r.kind) as CaseFeedback['kind'], at: iso(r.at) };
+}
+
+export function summaryFromRow(r: Row): CaseSummary {
+  const latest = readJson(r.latest ?? null, 'case_turns', `${String(r.id)}#latest`, 'assessment', isAssessment);
+  return { id: String(r.id), open: r.open === true || r.open === 1, updatedAt: iso(r.updated_at), ...(latest ? { latest } : {}) };
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { SLACK_EVENTS_PATH } from '../../src/slack/slack-app.ts';
+import { SHORTCUT_COACH, SLACK_EVENTS_PATH } from '../../src/slack/slack-app.ts';
 
 describe('the Slack app manifest', () => {
   const m = parse(readFileSync(new URL('../../manifest/slack.yaml', import.meta.url), 'utf8'));
@@ -12,9 +12,11 @@ describe('the Slack app manifest', () => {
   });
 
   it('subscribes to the events the app listens to, and asks only for the scopes it uses', () => {
-    expect(m.settings.event_subscriptions.bot_events.sort()).toEqual(['app_mention', 'message.im']);
+    expect(m.settings.event_subscriptions.bot_events.sort()).toEqual(['app_home_opened', 'app_mention', 'message.im']);
+    expect(m.features.app_home.home_tab_enabled).toBe(true);
     expect(m.features.slash_commands.map((c: { command: string }) => c.command)).toEqual(['/defuse']);
     expect(m.oauth_config.scopes.bot.sort()).toEqual(['app_mentions:read', 'channels:read', 'chat:write', 'commands', 'groups:read', 'im:history']);
     expect(m.settings.interactivity.is_enabled).toBe(true);
+    expect(m.features.shortcuts).toEqual([expect.objectContaining({ type: 'message', callback_id: SHORTCUT_COACH })]);
   });
 });

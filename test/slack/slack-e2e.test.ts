@@ -4,7 +4,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACTIONS } from '../../src/slack/blocks.ts';
-import { BOT, clickButton, nextTs, postSlack, sendEvent, sign, slashCommand, startHarness, type Harness } from './slack-harness.ts';
+import { SHORTCUT_COACH } from '../../src/slack/slack-app.ts';
+import { BOT, clickButton, messageShortcut, nextTs, postSlack, sendEvent, sign, slashCommand, startHarness, type Harness } from './slack-harness.ts';
 
 let h: Harness;
 beforeEach(async () => {
@@ -111,6 +112,18 @@ describe('Slack: the /defuse command', () => {
   });
 });
 
+describe('Slack: the message shortcut', () => {
+  it('coaches privately on the message it was used on', async () => {
+    const r = await messageShortcut(h, SHORTCUT_COACH, 'Forwarded from the customer: you people are USELESS, I want a manager NOW');
+    expect(r.status).toBe(200);
+    const [reply] = await h.slack.waitFor('response_url');
+    expect(reply!.body).toMatchObject({ response_type: 'ephemeral' });
+    const text = JSON.stringify(reply!.body.blocks);
+    expect(text).toContain('demands_manager');
+    expect(h.slack.of('chat.postMessage')).toHaveLength(0);
+  });
+});
+
 describe('Slack: supervisor pings', () => {
   it('pings the supervise channel once per case, updates it for a new reason, and records "I\'m on it"', async () => {
     h.slack.members.set('C_SUP', ['U_SUP']);
@@ -160,6 +173,29 @@ describe('Slack: supervisor pings', () => {
     expect(body(told!).thread_ts).toBe(top);
     expect(String(body(told!).text)).toContain('/invite');
     expect(h.logs.some((l) => l.includes('"code":"not_in_channel"'))).toBe(true);
+  });
+});
+
+describe('Slack: App Home and feedback', () => {
+  it('publishes a Home tab with the playbook and the agent\'s own recent cases, and stores 👍/👎', async () => {
+    const top = nextTs();
+    await sendEvent(h, { type: 'app_mention', user: 'U_AGENT', text: `<@${BOT}> customer: my parcel is two weeks late`, ts: top, channel: 'C_SUPPORT' });
+    await h.slack.waitFor('chat.postMessage');
+    await sendEvent(h, { type: 'app_mention', user: 'U_OTHER', text: `<@${BOT}> customer: you idiots lost my bag`, ts: nextTs(), channel: 'C_SUPPORT' });
+    await h.slack.waitFor('chat.postMessage', 2);
+    await sendEvent(h, { type: 'app_home_opened', user: 'U_AGENT', channel: 'D1', tab: 'home', ts: nextTs() });
+    const [published] = await h.slack.waitFor('views.publish');
+    expect(published!.body.user_id).toBe('U_AGENT');
+    const view = JSON.stringify(published!.body.view);
+    expect(view).toContain('The playbook at a glance');
+    expect(view).toContain('Let them finish venting');
+    expect(view.match(/🟢/g)).toHaveLength(1);
+    expect(view).not.toContain('hostile');
+
+    const caseId = `slack:T1:C_SUPPORT:${top}`;
+    await clickButton(h, ACTIONS.helpful, caseId, 'U_AGENT', 'C_SUPPORT', '1700000001.000100');
+    await h.slack.waitFor('chat.postEphemeral');
+    expect(await h.service.store.cases.feedbackFor(caseId)).toEqual([expect.objectContaining({ by: 'U_AGENT', kind: 'helpful' })]);
   });
 });
 

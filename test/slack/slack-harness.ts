@@ -121,3 +121,20 @@ export function clickButton(h: Harness, actionId: string, value: string, user: s
   };
   return postSlack(h, new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded');
 }
+
+export function messageShortcut(h: Harness, callbackId: string, text: string, user = 'U_AGENT', channel = 'C_FWD'): Promise<Response> {
+  const payload = {
+    type: 'message_action',
+    token: 'legacy',
+    action_ts: `${Date.now() / 1000}`,
+    team: { id: 'T1', domain: 'acme' },
+    user: { id: user, username: 'agent', team_id: 'T1', name: 'agent' },
+    channel: { id: channel, name: 'forwarded' },
+    callback_id: callbackId,
+    trigger_id: `trig.${++tsSeq}`,
+    message_ts: nextTs(),
+    message: { type: 'message', user: 'U_CUST', text, ts: `1700001${tsSeq}.000100` },
+    response_url: `${h.slack.origin}/respond/${tsSeq}`,
+  };
+  return postSlack(h, new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded');
+}

@@ -105,6 +105,34 @@ export function storeContract(name: string, h: Harness): void {
     });
   });
 
+  describe(`${name} store: feedback and an agent's recent cases`, () => {
+    it('keeps feedback per case, and lists an agent\'s cases newest first with their latest reading', async () => {
+      const s = await h.open();
+      const slack = (agent: string) => ({ channel: 'slack' as const, address: { team: 'T1', channel: 'C1', thread: '1.1', agent } });
+      await s.cases.append('k1', turn('first', { channel: slack('U_A'), at: at(1), assessment: { emotion: 'angry', intensity: 0.7, stage: 'venting', flags: [], step: 'empathize' } }));
+      await s.cases.append('k2', turn('second', { channel: slack('U_A'), at: at(2) }));
+      await s.cases.append('k3', turn('other agent', { channel: slack('U_B'), at: at(3) }));
+      await s.cases.append('k1', turn('later', { at: at(4), assessment: { emotion: 'calm', intensity: 0.1, stage: 'closing', flags: [], step: 'close' } }));
+      await s.cases.close('k2', at(5));
+      const recent = await s.cases.recentForAgent('U_A', 10);
+      expect(recent.map((c) => [c.id, c.open])).toEqual([
+        ['k2', false],
+        ['k1', true],
+      ]);
+      expect(recent[1]!.latest).toMatchObject({ emotion: 'calm', step: 'close' });
+      expect(recent[0]!.latest).toBeUndefined();
+      expect(await s.cases.recentForAgent('U_A', 1)).toHaveLength(1);
+      expect(await s.cases.recentForAgent('U_NOBODY', 5)).toEqual([]);
+
+      expect(await s.cases.addFeedback({ caseId: 'k1', by: 'U_A', kind: 'helpful', at: at(6) })).toBe(true);
+      expect(await s.cases.addFeedback({ caseId: 'k1', by: 'U_A', kind: 'not_helpful', at: at(7) })).toBe(true);
+      expect(await s.cases.addFeedback({ caseId: 'missing', by: 'U_A', kind: 'helpful', at: at(7) })).toBe(false);
+      expect((await s.cases.feedbackFor('k1')).map((f) => f.kind)).toEqual(['helpful', 'not_helpful']);
+      expect(await s.cases.feedbackFor('missing')).toEqual([]);
+      await s.close();
+    });
+  });
+
   describe(`${name} store: retention`, () => {
     it('purges closed and idle cases older than the cutoff, with their turns and escalations', async () => {
       const s = await h.open();
@@ -226,7 +254,7 @@ export function storeContract(name: string, h: Harness): void {
           );
           expect(err).toBeInstanceOf(StoreError);
           expect(err).toMatchObject({ code: 'store_too_new' });
-          expect((err as Error).message).toMatch(/schema version 999.*knows versions up to 1/);
+          expect((err as Error).message).toMatch(/schema version 999.*knows versions up to 2/);
         });
       }
     });

@@ -56,6 +56,23 @@ export interface CaseAppend {
   at: string;
 }
 
+/** An agent's verdict on the advice in a case (the 👍/👎 buttons). */
+export interface CaseFeedback {
+  caseId: string;
+  by: string;
+  kind: 'helpful' | 'not_helpful';
+  at: string;
+}
+
+/** One line of an agent's recent cases (the Slack App Home). */
+export interface CaseSummary {
+  id: string;
+  open: boolean;
+  updatedAt: string;
+  /** The assessment of the case's latest reading, if any. */
+  latest?: TurnAssessment;
+}
+
 export interface CaseStore {
   get(id: string): Promise<CaseRecord | undefined>;
   /**
@@ -67,6 +84,11 @@ export interface CaseStore {
   close(id: string, at: string): Promise<boolean>;
   /** Deletes cases closed before `cutoff`, or not updated since it; returns how many. */
   purge(cutoff: string): Promise<number>;
+  /** Stores feedback on a case; false when there is no such case. */
+  addFeedback(f: CaseFeedback): Promise<boolean>;
+  feedbackFor(caseId: string): Promise<CaseFeedback[]>;
+  /** The agent's cases (by the `agent` of the case's channel address), most recent first. */
+  recentForAgent(agent: string, limit: number): Promise<CaseSummary[]>;
 }
 
 /** How many wording ids a case remembers: enough that a long case never repeats itself. */

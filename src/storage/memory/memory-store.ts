@@ -2,7 +2,7 @@
  * Everything in memory: for the CLI, tests and a single short-lived process. Not shared
  * between replicas and lost on restart; main.ts uses SQLite unless told otherwise.
  */
-import type { CaseAppend, CaseRecord, CaseStore } from '../../core/ports/case-store.ts';
+import type { CaseAppend, CaseFeedback, CaseRecord, CaseStore, CaseSummary } from '../../core/ports/case-store.ts';
 import type { DrillSession, DrillStore, Scorecard } from '../../core/ports/drill-store.ts';
 import type { EscalationRecord, EscalationStore } from '../../core/ports/escalation-store.ts';
 import type { EventLog } from '../../core/ports/event-log.ts';
@@ -62,12 +62,36 @@ class MemoryCases implements CaseStore {
     return true;
   }
 
+  private readonly feedback: CaseFeedback[] = [];
+
+  async addFeedback(f: CaseFeedback): Promise<boolean> {
+    if (!this.cases.has(f.caseId)) return false;
+    this.feedback.push(copy(f));
+    return true;
+  }
+
+  async feedbackFor(caseId: string): Promise<CaseFeedback[]> {
+    return this.feedback.filter((f) => f.caseId === caseId).map(copy);
+  }
+
+  async recentForAgent(agent: string, limit: number): Promise<CaseSummary[]> {
+    return [...this.cases.values()]
+      .filter((c) => c.channel?.address.agent === agent)
+      .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
+      .slice(0, limit)
+      .map((c) => {
+        const latest = [...c.turns].reverse().find((t) => t.assessment)?.assessment;
+        return { id: c.id, open: c.open, updatedAt: c.updatedAt, ...(latest ? { latest: copy(latest) } : {}) };
+      });
+  }
+
   async purge(cutoff: string): Promise<number> {
     let n = 0;
     for (const [id, c] of this.cases) {
       if ((c.closedAt !== undefined && c.closedAt < cutoff) || c.updatedAt < cutoff) {
         this.cases.delete(id);
         this.onDelete(id);
+        for (let i = this.feedback.length - 1; i >= 0; i--) if (this.feedback[i]!.caseId === id) this.feedback.splice(i, 1);
         n++;
       }
     }

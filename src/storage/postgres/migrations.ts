@@ -78,4 +78,19 @@ CREATE TABLE scorecards (
 CREATE INDEX scorecards_user ON scorecards (user_id, created_at);
 `,
   },
+  {
+    version: 2,
+    sql: `
+ALTER TABLE cases ADD COLUMN agent text;
+UPDATE cases SET agent = channel->'address'->>'agent' WHERE channel IS NOT NULL;
+CREATE INDEX cases_agent ON cases (agent, updated_at);
+CREATE TABLE case_feedback (
+  case_id text NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+  by text NOT NULL,
+  kind text NOT NULL CHECK (kind IN ('helpful', 'not_helpful')),
+  at timestamptz NOT NULL
+);
+CREATE INDEX case_feedback_case ON case_feedback (case_id, at);
+`,
+  },
 ];

@@ -5,14 +5,14 @@
  */
 import pg from 'pg';
 import { StoreError } from '../../core/errors.ts';
-import type { CaseAppend, CaseRecord, CaseStore } from '../../core/ports/case-store.ts';
+import type { CaseAppend, CaseFeedback, CaseRecord, CaseStore, CaseSummary } from '../../core/ports/case-store.ts';
 import type { DrillSession, DrillStore, Scorecard } from '../../core/ports/drill-store.ts';
 import type { EscalationRecord, EscalationStore } from '../../core/ports/escalation-store.ts';
 import type { EventLog } from '../../core/ports/event-log.ts';
 import type { Route, RouteStore } from '../../core/ports/route-store.ts';
 import type { Store } from '../../core/ports/store.ts';
 import { assessmentIndex, mergeShown, mergeSteps } from '../case-merge.ts';
-import { caseFromRow, drillFromRow, escalationFromRow, iso, isObject, isStringArray, readJson, scorecardFromRow, turnFromRow, type CaseRow, type TurnRow } from '../rows.ts';
+import { caseFromRow, drillFromRow, escalationFromRow, feedbackFromRow, iso, summaryFromRow, isObject, isStringArray, readJson, scorecardFromRow, turnFromRow, type CaseRow, type TurnRow } from '../rows.ts';
 import { POSTGRES_MIGRATIONS } from './migrations.ts';
 
 /** Any constant works; it only has to be the same for every replica ("defuse" in ASCII). */
@@ -101,9 +101,10 @@ class PgCases implements CaseStore {
 
   async append(id: string, entry: CaseAppend): Promise<CaseRecord> {
     return inTx(this.pool, async (c) => {
-      await c.query('INSERT INTO cases (id, channel, created_at, updated_at) VALUES ($1, $2, $3, $3) ON CONFLICT (id) DO NOTHING', [
+      await c.query('INSERT INTO cases (id, channel, agent, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) ON CONFLICT (id) DO NOTHING', [
         id,
         entry.channel ? JSON.stringify(entry.channel) : null,
+        entry.channel?.address.agent ?? null,
         entry.at,
       ]);
       // The row lock orders concurrent appends to this case, across every replica.
@@ -126,8 +127,16 @@ class PgCases implements CaseStore {
       }
       await c.query(
         `UPDATE cases SET last_seq = $2, shown_wordings = $3, steps_taken = $4, channel = COALESCE(channel, $5),
-           updated_at = $6, version = version + 1 WHERE id = $1`,
-        [id, seq, JSON.stringify(mergeShown(shown, entry.shownWordings)), JSON.stringify(mergeSteps(steps as never, entry.stepsTaken)), entry.channel ? JSON.stringify(entry.channel) : null, entry.at],
+           agent = COALESCE(agent, $7), updated_at = $6, version = version + 1 WHERE id = $1`,
+        [
+          id,
+          seq,
+          JSON.stringify(mergeShown(shown, entry.shownWordings)),
+          JSON.stringify(mergeSteps(steps as never, entry.stepsTaken)),
+          entry.channel ? JSON.stringify(entry.channel) : null,
+          entry.at,
+          entry.channel?.address.agent ?? null,
+        ],
       );
       return (await this.read(c, id))!;
     });
@@ -141,6 +150,25 @@ class PgCases implements CaseStore {
   async purge(cutoff: string): Promise<number> {
     const r = await this.pool.query('DELETE FROM cases WHERE (closed_at IS NOT NULL AND closed_at < $1) OR updated_at < $1', [cutoff]);
     return r.rowCount ?? 0;
+  }
+
+  async addFeedback(f: CaseFeedback): Promise<boolean> {
+    const r = await this.pool.query('INSERT INTO case_feedback (case_id, by, kind, at) SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM cases WHERE id = $1)', [f.caseId, f.by, f.kind, f.at]);
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  async feedbackFor(caseId: string): Promise<CaseFeedback[]> {
+    return (await this.pool.query('SELECT * FROM case_feedback WHERE case_id = $1 ORDER BY at, ctid', [caseId])).rows.map(feedbackFromRow);
+  }
+
+  async recentForAgent(agent: string, limit: number): Promise<CaseSummary[]> {
+    const r = await this.pool.query(
+      `SELECT id, open, updated_at,
+         (SELECT assessment FROM case_turns t WHERE t.case_id = cases.id AND t.assessment IS NOT NULL ORDER BY seq DESC LIMIT 1) AS latest
+       FROM cases WHERE agent = $1 ORDER BY updated_at DESC LIMIT $2`,
+      [agent, limit],
+    );
+    return r.rows.map(summaryFromRow);
   }
 }
 

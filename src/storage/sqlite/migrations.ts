@@ -77,4 +77,19 @@ CREATE TABLE scorecards (
 CREATE INDEX scorecards_user ON scorecards(user_id, created_at);
 `,
   },
+  {
+    version: 2,
+    sql: `
+ALTER TABLE cases ADD COLUMN agent TEXT;
+UPDATE cases SET agent = json_extract(channel, '$.address.agent') WHERE channel IS NOT NULL;
+CREATE INDEX cases_agent ON cases(agent, updated_at);
+CREATE TABLE case_feedback (
+  case_id TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+  by TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('helpful', 'not_helpful')),
+  at TEXT NOT NULL
+);
+CREATE INDEX case_feedback_case ON case_feedback(case_id, at);
+`,
+  },
 ];

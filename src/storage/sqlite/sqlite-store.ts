@@ -7,14 +7,14 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import { StoreError } from '../../core/errors.ts';
-import type { CaseAppend, CaseRecord, CaseStore } from '../../core/ports/case-store.ts';
+import type { CaseAppend, CaseFeedback, CaseRecord, CaseStore, CaseSummary } from '../../core/ports/case-store.ts';
 import type { DrillSession, DrillStore, Scorecard } from '../../core/ports/drill-store.ts';
 import type { EscalationRecord, EscalationStore } from '../../core/ports/escalation-store.ts';
 import type { EventLog } from '../../core/ports/event-log.ts';
 import type { Route, RouteStore } from '../../core/ports/route-store.ts';
 import type { Store } from '../../core/ports/store.ts';
 import { assessmentIndex, mergeShown, mergeSteps } from '../case-merge.ts';
-import { caseFromRow, drillFromRow, escalationFromRow, isObject, isStringArray, readJson, scorecardFromRow, turnFromRow, type CaseRow, type TurnRow } from '../rows.ts';
+import { caseFromRow, drillFromRow, escalationFromRow, feedbackFromRow, isObject, summaryFromRow, isStringArray, readJson, scorecardFromRow, turnFromRow, type CaseRow, type TurnRow } from '../rows.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
 
 /** How long a writer waits for another process's transaction before giving up. */
@@ -110,9 +110,10 @@ class SqliteCases implements CaseStore {
   async append(id: string, entry: CaseAppend): Promise<CaseRecord> {
     this.d.tx(() => {
       this.d.run(
-        'INSERT INTO cases (id, channel, created_at, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+        'INSERT INTO cases (id, channel, agent, created_at, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
         id,
         entry.channel ? json(entry.channel) : null,
+        entry.channel?.address.agent ?? null,
         entry.at,
         entry.at,
       );
@@ -127,11 +128,12 @@ class SqliteCases implements CaseStore {
       });
       this.d.run(
         `UPDATE cases SET last_seq = ?, shown_wordings = ?, steps_taken = ?, channel = COALESCE(channel, ?),
-           updated_at = ?, version = version + 1 WHERE id = ?`,
+           agent = COALESCE(agent, ?), updated_at = ?, version = version + 1 WHERE id = ?`,
         seq,
         json(mergeShown(shown, entry.shownWordings)),
         json(mergeSteps(steps as never, entry.stepsTaken)),
         entry.channel ? json(entry.channel) : null,
+        entry.channel?.address.agent ?? null,
         entry.at,
         id,
       );
@@ -145,6 +147,29 @@ class SqliteCases implements CaseStore {
 
   async purge(cutoff: string): Promise<number> {
     return this.d.tx(() => this.d.run('DELETE FROM cases WHERE (closed_at IS NOT NULL AND closed_at < ?) OR updated_at < ?', cutoff, cutoff));
+  }
+
+  async addFeedback(f: CaseFeedback): Promise<boolean> {
+    return (
+      this.d.tx(() =>
+        this.d.run('INSERT INTO case_feedback (case_id, by, kind, at) SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM cases WHERE id = ?)', f.caseId, f.by, f.kind, f.at, f.caseId),
+      ) > 0
+    );
+  }
+
+  async feedbackFor(caseId: string): Promise<CaseFeedback[]> {
+    return this.d.all('SELECT * FROM case_feedback WHERE case_id = ? ORDER BY at, rowid', caseId).map(feedbackFromRow);
+  }
+
+  async recentForAgent(agent: string, limit: number): Promise<CaseSummary[]> {
+    const rows = this.d.all(
+      `SELECT id, open, updated_at,
+         (SELECT assessment FROM case_turns t WHERE t.case_id = cases.id AND t.assessment IS NOT NULL ORDER BY seq DESC LIMIT 1) AS latest
+       FROM cases WHERE agent = ? ORDER BY updated_at DESC LIMIT ?`,
+      agent,
+      limit,
+    );
+    return rows.map(summaryFromRow);
   }
 }
 
