@@ -15,6 +15,7 @@ import type { Turn } from '../src/core/case.ts';
 import type { Store } from '../src/core/ports/store.ts';
 import { postgresStore } from '../src/storage/postgres/postgres-store.ts';
 import { sqliteStore } from '../src/storage/sqlite/sqlite-store.ts';
+import { benchSlack } from './slack-e2e.ts';
 
 const engine = createEngine();
 const root = new URL('../', import.meta.url).pathname;
@@ -132,3 +133,11 @@ if (pgUrl) {
 } else {
   console.log('store append (postgres)                      skipped: set BENCH_DATABASE_URL to measure');
 }
+
+// End to end through Slack: see bench/slack-e2e.ts.
+const e2e = await benchSlack();
+for (const r of e2e) {
+  console.log(`${`slack app_mention → reply (${r.label})`.padEnd(44)} n=${r.n}  ${r.perSecond.toFixed(0)} events/s  p50=${r.p50.toFixed(2)} ms  p99=${r.p99.toFixed(2)} ms  (20 concurrent)`);
+}
+const [bare, defuse] = e2e;
+console.log(`${'slack throughput, Defuse / bare Bolt'.padEnd(44)} ${(defuse!.perSecond / bare!.perSecond).toFixed(2)}`);

@@ -56,6 +56,9 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
     token: config.botToken,
     receiver,
     logLevel: LogLevel.ERROR,
+    // Bolt's conversation store keeps per-channel state in memory; Defuse keeps its own in the
+    // store, and the middleware costs time on every event.
+    convoStore: false,
     clientOptions: {
       ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
       // A few retries (honouring Retry-After on rate limits), not Slack's default half hour.

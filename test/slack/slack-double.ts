@@ -22,6 +22,10 @@ export class SlackDouble {
   private ts = 1_700_000_000;
   url = '';
   origin = '';
+  /** Called on every recorded call (the bench times replies with it). */
+  onCall: ((c: Call) => void) | undefined;
+  /** Keep no call log (a long benchmark would only grow it). */
+  record = true;
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
@@ -31,7 +35,9 @@ export class SlackDouble {
         const path = (req.url ?? '').split('?')[0]!;
         const method = path.startsWith('/api/') ? path.slice(5) : path.startsWith('/respond/') ? 'response_url' : path;
         const body = parseBody(raw, String(req.headers['content-type'] ?? ''));
-        this.calls.push({ method, body, at: Date.now() });
+        const call = { method, body, at: Date.now() };
+        if (this.record) this.calls.push(call);
+        this.onCall?.(call);
         const pending = this.failures.get(method) ?? [];
         const index = pending.findIndex((f) => !f.when || f.when(body));
         const fail = index === -1 ? undefined : pending.splice(index, 1)[0];

@@ -32,7 +32,7 @@ export function storeContract(name: string, h: Harness): void {
     it('creates a case on first append and numbers turns in commit order', async () => {
       const s = await h.open();
       expect(await s.cases.get('c1')).toBeUndefined();
-      const r1 = await s.cases.append('c1', {
+      const a1 = await s.cases.append('c1', {
         turns: [
           { role: 'agent', text: "I'm sorry, let me check." },
           { role: 'customer', text: 'It is the [card] one', reported: true },
@@ -43,19 +43,23 @@ export function storeContract(name: string, h: Harness): void {
         channel: { channel: 'slack', address: { team: 'T1', channel: 'C1', thread: '1.2' } },
         at: T0,
       });
+      const r1 = (await s.cases.get('c1'))!;
+      expect(a1).toEqual({ turns: r1.turns, version: r1.version });
       expect(r1.turns.map((t) => [t.seq, t.role])).toEqual([
         [1, 'agent'],
         [2, 'customer'],
       ]);
       expect(r1.turns[0]!.assessment).toBeUndefined();
       expect(r1.turns[1]).toMatchObject({ reported: true, assessment: { emotion: 'frustrated', flags: ['repeat_contact'], step: 'resolve' } });
-      const r2 = await s.cases.append('c1', {
+      const a2 = await s.cases.append('c1', {
         turns: [{ role: 'customer', text: 'third message', actions: ['resolve'] }],
         shownWordings: ['resolve.w3'],
         stepsTaken: ['diagnose', 'resolve'],
         channel: { channel: 'teams', address: { conversation: 'other' } },
         at: at(5),
       });
+      const r2 = (await s.cases.get('c1'))!;
+      expect(a2.turns.map((t) => t.seq)).toEqual([3]);
       expect(r2.turns.map((t) => t.seq)).toEqual([1, 2, 3]);
       expect(r2.turns[2]).toMatchObject({ text: 'third message', actions: ['resolve'], at: at(5) });
       expect(r2.stepsTaken).toEqual(['apologize', 'diagnose', 'resolve']);
@@ -71,7 +75,8 @@ export function storeContract(name: string, h: Harness): void {
     it('keeps at most 200 shown wordings, the newest', async () => {
       const s = await h.open();
       const ids = Array.from({ length: 230 }, (_, i) => `w${i}`);
-      const r = await s.cases.append('c2', turn('hi', { shownWordings: ids }));
+      await s.cases.append('c2', turn('hi', { shownWordings: ids }));
+      const r = (await s.cases.get('c2'))!;
       expect(r.shownWordings).toHaveLength(200);
       expect(r.shownWordings[0]).toBe('w30');
       await s.close();

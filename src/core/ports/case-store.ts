@@ -73,13 +73,19 @@ export interface CaseSummary {
   latest?: TurnAssessment;
 }
 
+/** What an append committed: the turns it added, with their numbers, and the case's new version. */
+export interface AppendResult {
+  turns: StoredTurn[];
+  version: number;
+}
+
 export interface CaseStore {
   get(id: string): Promise<CaseRecord | undefined>;
   /**
    * Appends turns to a case, creating it when new, in one atomic step: concurrent appends
    * to one case, from one process or several, are all kept, each in one piece.
    */
-  append(id: string, entry: CaseAppend): Promise<CaseRecord>;
+  append(id: string, entry: CaseAppend): Promise<AppendResult>;
   /** Marks a case closed; false when there is no such case. */
   close(id: string, at: string): Promise<boolean>;
   /** Deletes cases closed before `cutoff`, or not updated since it; returns how many. */

@@ -2,7 +2,7 @@
  * Everything in memory: for the CLI, tests and a single short-lived process. Not shared
  * between replicas and lost on restart; main.ts uses SQLite unless told otherwise.
  */
-import type { CaseAppend, CaseFeedback, CaseRecord, CaseStore, CaseSummary } from '../../core/ports/case-store.ts';
+import type { AppendResult, CaseAppend, CaseFeedback, CaseRecord, CaseStore, CaseSummary } from '../../core/ports/case-store.ts';
 import type { DrillSession, DrillStore, Scorecard } from '../../core/ports/drill-store.ts';
 import type { EscalationRecord, EscalationStore } from '../../core/ports/escalation-store.ts';
 import type { EventLog } from '../../core/ports/event-log.ts';
@@ -25,7 +25,7 @@ class MemoryCases implements CaseStore {
     return c ? copy(c) : undefined;
   }
 
-  async append(id: string, entry: CaseAppend): Promise<CaseRecord> {
+  async append(id: string, entry: CaseAppend): Promise<AppendResult> {
     // Read, change and write run in one synchronous stretch: nothing can interleave.
     const current = this.cases.get(id);
     const base: CaseRecord = current ?? {
@@ -52,7 +52,7 @@ class MemoryCases implements CaseStore {
       version: base.version + 1,
     };
     this.cases.set(id, next);
-    return copy(next);
+    return { turns: copy(turns), version: next.version };
   }
 
   async close(id: string, at: string): Promise<boolean> {

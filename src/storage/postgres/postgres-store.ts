@@ -5,7 +5,7 @@
  */
 import pg from 'pg';
 import { StoreError } from '../../core/errors.ts';
-import type { CaseAppend, CaseFeedback, CaseRecord, CaseStore, CaseSummary } from '../../core/ports/case-store.ts';
+import type { AppendResult, CaseAppend, CaseFeedback, CaseRecord, CaseStore, CaseSummary, StoredTurn } from '../../core/ports/case-store.ts';
 import type { DrillSession, DrillStore, Scorecard } from '../../core/ports/drill-store.ts';
 import type { EscalationRecord, EscalationStore } from '../../core/ports/escalation-store.ts';
 import type { EventLog } from '../../core/ports/event-log.ts';
@@ -99,7 +99,7 @@ class PgCases implements CaseStore {
     return this.read(this.pool, id);
   }
 
-  async append(id: string, entry: CaseAppend): Promise<CaseRecord> {
+  async append(id: string, entry: CaseAppend): Promise<AppendResult> {
     return inTx(this.pool, async (c) => {
       await c.query('INSERT INTO cases (id, channel, agent, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) ON CONFLICT (id) DO NOTHING', [
         id,
@@ -108,12 +108,14 @@ class PgCases implements CaseStore {
         entry.at,
       ]);
       // The row lock orders concurrent appends to this case, across every replica.
-      const row = (await c.query('SELECT last_seq, shown_wordings, steps_taken FROM cases WHERE id = $1 FOR UPDATE', [id])).rows[0] as Row;
+      const row = (await c.query('SELECT last_seq, shown_wordings, steps_taken, version FROM cases WHERE id = $1 FOR UPDATE', [id])).rows[0] as Row;
       const shown = readJson(row.shown_wordings, 'cases', id, 'shown_wordings', isStringArray);
       const steps = readJson(row.steps_taken, 'cases', id, 'steps_taken', isStringArray);
       let seq = Number(row.last_seq);
       const at = assessmentIndex(entry);
+      const added: StoredTurn[] = [];
       for (const [i, t] of entry.turns.entries()) {
+        added.push({ ...t, seq: seq + 1, at: entry.at, ...(i === at ? { assessment: entry.assessment! } : {}) });
         await c.query('INSERT INTO case_turns (case_id, seq, role, text, reported, actions, assessment, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
           id,
           ++seq,
@@ -138,7 +140,7 @@ class PgCases implements CaseStore {
           entry.channel?.address.agent ?? null,
         ],
       );
-      return (await this.read(c, id))!;
+      return { turns: added, version: Number(row.version) + 1 };
     });
   }
 

@@ -5,9 +5,9 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { StoreError } from '../../core/errors.ts';
-import type { CaseAppend, CaseFeedback, CaseRecord, CaseStore, CaseSummary } from '../../core/ports/case-store.ts';
+import type { AppendResult, CaseAppend, CaseFeedback, CaseRecord, CaseStore, CaseSummary, StoredTurn } from '../../core/ports/case-store.ts';
 import type { DrillSession, DrillStore, Scorecard } from '../../core/ports/drill-store.ts';
 import type { EscalationRecord, EscalationStore } from '../../core/ports/escalation-store.ts';
 import type { EventLog } from '../../core/ports/event-log.ts';
@@ -54,16 +54,28 @@ export class SqliteDb {
     }
   }
 
+  /** Statements are prepared once per connection: preparing costs more than most queries. */
+  private readonly statements = new Map<string, StatementSync>();
+
+  prepare(sql: string): StatementSync {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      this.statements.set(sql, st);
+    }
+    return st;
+  }
+
   all(sql: string, ...params: SQLInputValue[]): Row[] {
-    return this.db.prepare(sql).all(...params) as Row[];
+    return this.prepare(sql).all(...params) as Row[];
   }
 
   get(sql: string, ...params: SQLInputValue[]): Row | undefined {
-    return this.db.prepare(sql).get(...params) as Row | undefined;
+    return this.prepare(sql).get(...params) as Row | undefined;
   }
 
   run(sql: string, ...params: SQLInputValue[]): number {
-    return Number(this.db.prepare(sql).run(...params).changes);
+    return Number(this.prepare(sql).run(...params).changes);
   }
 }
 
@@ -107,8 +119,8 @@ class SqliteCases implements CaseStore {
     return this.read(id);
   }
 
-  async append(id: string, entry: CaseAppend): Promise<CaseRecord> {
-    this.d.tx(() => {
+  async append(id: string, entry: CaseAppend): Promise<AppendResult> {
+    return this.d.tx(() => {
       this.d.run(
         'INSERT INTO cases (id, channel, agent, created_at, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
         id,
@@ -117,14 +129,15 @@ class SqliteCases implements CaseStore {
         entry.at,
         entry.at,
       );
-      const row = this.d.get('SELECT last_seq, shown_wordings, steps_taken, channel FROM cases WHERE id = ?', id)!;
+      const row = this.d.get('SELECT last_seq, shown_wordings, steps_taken, version FROM cases WHERE id = ?', id)!;
       const shown = readJson(row.shown_wordings, 'cases', id, 'shown_wordings', isStringArray);
       const steps = readJson(row.steps_taken, 'cases', id, 'steps_taken', isStringArray);
       let seq = Number(row.last_seq);
       const at = assessmentIndex(entry);
-      const insert = this.d.db.prepare('INSERT INTO case_turns (case_id, seq, role, text, reported, actions, assessment, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-      entry.turns.forEach((t, i) => {
+      const insert = this.d.prepare('INSERT INTO case_turns (case_id, seq, role, text, reported, actions, assessment, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+      const added: StoredTurn[] = entry.turns.map((t, i) => {
         insert.run(id, ++seq, t.role, t.text, t.reported ? 1 : 0, t.actions ? json(t.actions) : null, i === at ? json(entry.assessment) : null, entry.at);
+        return { ...t, seq, at: entry.at, ...(i === at ? { assessment: entry.assessment! } : {}) };
       });
       this.d.run(
         `UPDATE cases SET last_seq = ?, shown_wordings = ?, steps_taken = ?, channel = COALESCE(channel, ?),
@@ -137,8 +150,8 @@ class SqliteCases implements CaseStore {
         entry.at,
         id,
       );
+      return { turns: added, version: Number(row.version) + 1 };
     });
-    return this.read(id)!;
   }
 
   async close(id: string, at: string): Promise<boolean> {
