@@ -23,7 +23,10 @@ export interface Config {
 
 export interface SlackConfig {
   botToken: string;
-  signingSecret: string;
+  /** Required for HTTP (request URL) mode; Socket Mode does not sign requests. */
+  signingSecret: string | undefined;
+  /** An app-level token (xapp-…): Socket Mode instead of a public request URL. */
+  appToken: string | undefined;
   /** Web API base URL, ending in /api/ (a proxy, or a local Slack API double in tests). */
   apiUrl: string | undefined;
   /** Where supervisor pings go when no channel was set with /defuse supervise. */
@@ -80,17 +83,18 @@ function readSlack(env: Env, problems: string[]): SlackConfig | undefined {
   const botToken = value(env, 'SLACK_BOT_TOKEN');
   const signingSecret = value(env, 'SLACK_SIGNING_SECRET');
   const appToken = value(env, 'SLACK_APP_TOKEN');
-  if (botToken === undefined && signingSecret === undefined) {
-    if (appToken !== undefined) problems.push('SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are not: set both to turn Slack on');
-    return undefined;
-  }
+  if (botToken === undefined && signingSecret === undefined && appToken === undefined) return undefined;
   // Token values are never echoed: only their shape is described.
   if (botToken === undefined) problems.push('SLACK_BOT_TOKEN is missing: the bot token from "OAuth & Permissions", starting with xoxb-');
   else if (!botToken.startsWith('xoxb-')) problems.push('SLACK_BOT_TOKEN must be a bot token starting with xoxb- (from "OAuth & Permissions")');
-  if (signingSecret === undefined) problems.push('SLACK_SIGNING_SECRET is missing: the signing secret from "Basic Information"');
-  else if (!/^[0-9a-f]{32}$/i.test(signingSecret)) problems.push('SLACK_SIGNING_SECRET must be the 32-character hexadecimal signing secret from "Basic Information"');
-  if (appToken !== undefined) {
-    problems.push('SLACK_APP_TOKEN (Socket Mode) is not supported by this version yet: unset it and point the app\'s request URL at /slack/events');
+  if (appToken !== undefined && !appToken.startsWith('xapp-')) {
+    problems.push('SLACK_APP_TOKEN must be an app-level token starting with xapp- (from "Basic Information" → "App-Level Tokens", with connections:write)');
+  }
+  // Socket Mode needs no signing secret; the request URL mode cannot work without one.
+  if (signingSecret === undefined && appToken === undefined) {
+    problems.push('SLACK_SIGNING_SECRET is missing: the signing secret from "Basic Information" (or set SLACK_APP_TOKEN for Socket Mode)');
+  } else if (signingSecret !== undefined && !/^[0-9a-f]{32}$/i.test(signingSecret)) {
+    problems.push('SLACK_SIGNING_SECRET must be the 32-character hexadecimal signing secret from "Basic Information"');
   }
   const apiUrl = value(env, 'SLACK_API_URL');
   if (apiUrl !== undefined && !/^https?:\/\/[^/]+(\/.*)?\/api\/$/.test(apiUrl)) {
@@ -103,6 +107,6 @@ function readSlack(env: Env, problems: string[]): SlackConfig | undefined {
   const supervisors = (value(env, 'SUPERVISOR_SLACK_USERS') ?? '').split(',').map((u) => u.trim()).filter((u) => u !== '');
   const badUser = supervisors.find((u) => !/^[UW][A-Z0-9]{6,}$/.test(u));
   if (badUser !== undefined) problems.push(`SUPERVISOR_SLACK_USERS must be a comma-separated list of user ids such as U0123456789 (got "${badUser}")`);
-  if (botToken === undefined || signingSecret === undefined) return undefined;
-  return { botToken, signingSecret, apiUrl, escalationChannel, supervisors };
+  if (botToken === undefined || (signingSecret === undefined && appToken === undefined)) return undefined;
+  return { botToken, signingSecret, appToken, apiUrl, escalationChannel, supervisors };
 }

@@ -31,9 +31,16 @@ export async function startService(config: Config, log: Logger, now: () => Date 
   try {
     const engine = createEngine({ store, now });
     const routes: Route[] = [];
+    let stopSocket: (() => Promise<unknown>) | undefined;
     if (config.slack) {
-      const { receiver } = createSlackApp({ config: config.slack, engine, store, log, now });
-      routes.push({ path: SLACK_EVENTS_PATH, handle: (req, res) => receiver.requestListener(req, res) });
+      const { app, mode } = createSlackApp({ config: config.slack, engine, store, log, now });
+      if (mode.kind === 'http') {
+        const receiver = mode.receiver;
+        routes.push({ path: SLACK_EVENTS_PATH, handle: (req, res) => receiver.requestListener(req, res) });
+      } else {
+        await app.start();
+        stopSocket = () => app.stop();
+      }
     }
     const server = createHttpServer(
       routes,
@@ -54,7 +61,7 @@ export async function startService(config: Config, log: Logger, now: () => Date 
       onError: (err) => log.error('retention failed', { code: (err as { code?: string }).code ?? 'internal' }),
     });
     ready = true;
-    log.info('defuse started', { port, store: store.kind, slack: config.slack !== undefined });
+    log.info('defuse started', { port, store: store.kind, slack: config.slack ? (config.slack.appToken ? 'socket mode' : 'http') : 'off' });
     return {
       server,
       store,
@@ -62,6 +69,7 @@ export async function startService(config: Config, log: Logger, now: () => Date 
       async stop() {
         ready = false;
         stopRetention();
+        await stopSocket?.().catch(() => undefined);
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await store.close();
       },

@@ -28,7 +28,13 @@ describe('Slack configuration', () => {
   const secret = '0123456789abcdef0123456789abcdef';
   it('turns Slack on with a bot token and a signing secret', () => {
     const c = readConfig({ SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: secret, SLACK_API_URL: 'http://127.0.0.1:9999/api/', SUPERVISOR_SLACK_USERS: 'U0123456, U0999999' });
-    expect(c.slack).toEqual({ botToken: 'xoxb-1-2-abc', signingSecret: secret, apiUrl: 'http://127.0.0.1:9999/api/', escalationChannel: undefined, supervisors: ['U0123456', 'U0999999'] });
+    expect(c.slack).toEqual({ botToken: 'xoxb-1-2-abc', signingSecret: secret, appToken: undefined, apiUrl: 'http://127.0.0.1:9999/api/', escalationChannel: undefined, supervisors: ['U0123456', 'U0999999'] });
+  });
+
+  it('uses Socket Mode with an app-level token, which needs no signing secret', () => {
+    expect(readConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1-A1-2-abc' }).slack).toMatchObject({ appToken: 'xapp-1-A1-2-abc', signingSecret: undefined });
+    expect(() => readConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xoxb-wrong' })).toThrow(/SLACK_APP_TOKEN must be an app-level token/);
+    expect(() => readConfig({ SLACK_APP_TOKEN: 'xapp-1' })).toThrow(/SLACK_BOT_TOKEN is missing/);
   });
 
   it('names each malformed Slack variable without echoing a token', () => {

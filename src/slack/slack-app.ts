@@ -3,7 +3,7 @@
  * POST /slack/events. Listeners turn Slack payloads into coach requests and the Advice back
  * into Block Kit; everything else (reading, storing, escalating) is the Coach's.
  */
-import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { SlackConfig } from '../config.ts';
 import { DefuseError } from '../core/errors.ts';
@@ -42,28 +42,40 @@ function errorCode(err: unknown): string {
   return (err as { data?: { error?: string }; code?: string }).data?.error ?? (err as { code?: string }).code ?? 'internal';
 }
 
-export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPReceiver } {
+export type SlackReceiver = { kind: 'http'; receiver: HTTPReceiver } | { kind: 'socket'; receiver: SocketModeReceiver };
+
+export function createSlackApp(deps: SlackDeps): { app: App; mode: SlackReceiver } {
   const { config, engine, store, log } = deps;
   const pings = new SupervisorPings(store, config, log);
-  const receiver = new HTTPReceiver({
-    signingSecret: config.signingSecret,
-    endpoints: SLACK_EVENTS_PATH,
-    logLevel: LogLevel.ERROR,
-    // Acknowledge first, then work: Slack's 3-second limit is never at risk.
-    processBeforeResponse: false,
-  });
+  const clientOptions = {
+    ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
+    // A few retries (honouring Retry-After on rate limits), not Slack's default half hour.
+    retryConfig: { retries: 3, factor: 1.5, minTimeout: 200, maxTimeout: 3000 },
+  };
+  const mode: SlackReceiver = config.appToken
+    ? {
+        kind: 'socket',
+        // Socket Mode: Defuse opens a WebSocket to Slack (apps.connections.open); no public URL.
+        receiver: new SocketModeReceiver({ appToken: config.appToken, logLevel: LogLevel.ERROR, installerOptions: { clientOptions } }),
+      }
+    : {
+        kind: 'http',
+        receiver: new HTTPReceiver({
+          signingSecret: config.signingSecret!,
+          endpoints: SLACK_EVENTS_PATH,
+          logLevel: LogLevel.ERROR,
+          // Acknowledge first, then work: Slack's 3-second limit is never at risk.
+          processBeforeResponse: false,
+        }),
+      };
   const app = new App({
     token: config.botToken,
-    receiver,
+    receiver: mode.receiver,
     logLevel: LogLevel.ERROR,
     // Bolt's conversation store keeps per-channel state in memory; Defuse keeps its own in the
     // store, and the middleware costs time on every event.
     convoStore: false,
-    clientOptions: {
-      ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
-      // A few retries (honouring Retry-After on rate limits), not Slack's default half hour.
-      retryConfig: { retries: 3, factor: 1.5, minTimeout: 200, maxTimeout: 3000 },
-    },
+    clientOptions,
   });
 
   /** Coaches on a message and answers in its thread. */
@@ -284,5 +296,5 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
     log.error('slack listener error', { code: errorCode(err) });
   });
 
-  return { app, receiver };
+  return { app, mode };
 }

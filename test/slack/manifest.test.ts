@@ -20,3 +20,17 @@ describe('the Slack app manifest', () => {
     expect(m.features.shortcuts).toEqual([expect.objectContaining({ type: 'message', callback_id: SHORTCUT_COACH })]);
   });
 });
+
+describe('the Socket Mode manifest', () => {
+  const http = parse(readFileSync(new URL('../../manifest/slack.yaml', import.meta.url), 'utf8'));
+  const socket = parse(readFileSync(new URL('../../manifest/slack-socket.yaml', import.meta.url), 'utf8'));
+
+  it('is the same app with Socket Mode on and no request URL anywhere', () => {
+    expect(socket.settings.socket_mode_enabled).toBe(true);
+    expect(JSON.stringify(socket)).not.toContain('https://');
+    expect(socket.oauth_config).toEqual(http.oauth_config);
+    expect(socket.settings.event_subscriptions.bot_events).toEqual(http.settings.event_subscriptions.bot_events);
+    expect(socket.features.shortcuts).toEqual(http.features.shortcuts);
+    expect(socket.features.slash_commands.map((c: { command: string }) => c.command)).toEqual(['/defuse']);
+  });
+});

@@ -84,8 +84,13 @@ export class SlackDouble {
     }
   }
 
+  /** Where apps.connections.open sends a Socket Mode client (set by the socket double). */
+  socketUrl = '';
+
   private answer(method: string, body: Record<string, unknown>): Record<string, unknown> {
     switch (method) {
+      case 'apps.connections.open':
+        return { ok: true, url: this.socketUrl };
       case 'auth.test':
         return { ok: true, url: 'https://acme.slack.com/', team: 'Acme', user: 'defuse', team_id: 'T1', user_id: 'UBOT', bot_id: 'BBOT' };
       case 'chat.postMessage': {

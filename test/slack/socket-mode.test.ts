@@ -1,0 +1,48 @@
+/** Socket Mode: the real service and Bolt's SocketModeReceiver against a local WebSocket double. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/log.ts';
+import { startService } from '../../src/main.ts';
+import { SlackDouble } from './slack-double.ts';
+import { SocketDouble } from './socket-double.ts';
+
+describe('Slack in Socket Mode', () => {
+  it('connects with the app token, acknowledges an event envelope and answers in the thread', async () => {
+    const api = new SlackDouble();
+    await api.start();
+    const socket = new SocketDouble();
+    await socket.start();
+    api.socketUrl = socket.url;
+    const dir = mkdtempSync(join(tmpdir(), 'defuse-socket-'));
+    const config = readConfig({ PORT: '0', DATA_DIR: dir, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_APP_TOKEN: 'xapp-1-A1-test', SLACK_API_URL: api.url });
+    const service = await startService(config, createLogger('error', () => undefined));
+    try {
+      await socket.waitConnected();
+      expect(api.of('apps.connections.open')).toHaveLength(1);
+      // No request URL in Socket Mode: /slack/events is not served.
+      expect((await fetch(`http://127.0.0.1:${service.port}/slack/events`, { method: 'POST', body: '{}' })).status).toBe(404);
+      const ts = '1700009999.000100';
+      socket.sendEvent('env-1', {
+        team_id: 'T1',
+        api_app_id: 'A1',
+        type: 'event_callback',
+        event_id: 'EvSOCKET1',
+        event_time: 1700009999,
+        event: { type: 'app_mention', user: 'U_AGENT', text: '<@UBOT> customer: I was charged twice and nobody answers my emails', ts, event_ts: ts, channel: 'C_SUPPORT' },
+        authorizations: [{ team_id: 'T1', user_id: 'UBOT', is_bot: true }],
+      });
+      await socket.waitAck('env-1');
+      const [reply] = await api.waitFor('chat.postMessage');
+      expect(reply!.body).toMatchObject({ channel: 'C_SUPPORT', thread_ts: ts });
+      expect((reply!.body.metadata as { event_type: string }).event_type).toBe('defuse_advice');
+    } finally {
+      await service.stop();
+      await socket.stop();
+      await api.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
