@@ -127,7 +127,7 @@ if (pgUrl) {
   if (!/bench|test/.test(name)) throw new Error('BENCH_DATABASE_URL must name a database containing "bench" or "test": its tables are dropped');
   const admin = new pg.Client({ connectionString: pgUrl });
   await admin.connect();
-  await admin.query('DROP TABLE IF EXISTS case_turns, escalations, cases, routes, processed_events, drill_sessions, scorecards, schema_migrations CASCADE');
+  await admin.query('DROP TABLE IF EXISTS case_turns, case_feedback, escalations, cases, routes, processed_events, drill_sessions, scorecards, preferences, schema_migrations CASCADE');
   await admin.end();
   await benchStore('postgres', await postgresStore(pgUrl), 3000);
 } else {

@@ -42,6 +42,18 @@ export function adviceSummary(a: Advice): string {
   return `${a.emotion} (${a.intensity.toFixed(2)}), ${a.stage}: ${a.stepTitle}`;
 }
 
+/** Muted agents (`/defuse mute`) get the essentials: the reading, the step, one wording. */
+export function compactAdviceBlocks(a: Advice, caseId: string): Block[] {
+  const full = adviceBlocks(a, caseId);
+  const first = a.say[0];
+  return [
+    section(`*${a.emotion}* ${meter(a.intensity)} · ${a.stage} → *${escapeText(a.stepTitle)}*`),
+    ...(first ? [section(`>${escapeText(first.text)}`)] : []),
+    ...(a.escalate.notify ? [context(`*Supervisor:* ${a.escalate.reasons.map((r) => r.text).join('; ')}`)] : []),
+    full[full.length - 1]!,
+  ];
+}
+
 export function adviceBlocks(a: Advice, caseId: string): Block[] {
   const trend = a.trend.direction ? ` · ${a.trend.direction} (${a.trend.history.map((h) => h.emotion).join(' → ')})` : '';
   const flags = a.flags.length > 0 ? ` · ${a.flags.map((f) => `\`${f}\``).join(' ')}` : '';
@@ -168,5 +180,6 @@ export const HELP_TEXT = [
   '• DM me, or @mention me in a channel, with what the customer said (or a transcript). I answer in the thread; reply in that thread to continue the same case.',
   '• `/defuse <what the customer said>`: the same, only you see it.',
   '• `/defuse review <your draft reply>`: I check the draft before you send it.',
+  '• `/defuse mute`: shorter answers, just the reading, the next step and one wording. `/defuse unmute`: full answers.',
   '• `/defuse supervise` in a channel: supervisor pings go there (`/defuse supervise off` stops them).',
 ].join('\n');

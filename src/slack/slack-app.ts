@@ -11,7 +11,7 @@ import { handleOnce } from '../core/inbound.ts';
 import type { Store } from '../core/ports/store.ts';
 import type { Engine } from '../engine.ts';
 import type { Logger } from '../log.ts';
-import { ACTIONS, adviceBlocks, adviceMetadata, adviceSummary, HELP_TEXT, homeView, pingBlocks, reviewBlocks, wordingBlocks } from './blocks.ts';
+import { ACTIONS, adviceBlocks, adviceMetadata, adviceSummary, compactAdviceBlocks, HELP_TEXT, homeView, pingBlocks, reviewBlocks, wordingBlocks } from './blocks.ts';
 import { SupervisorPings, type CaseAddress } from './supervisor-pings.ts';
 
 export interface SlackDeps {
@@ -87,11 +87,12 @@ export function createSlackApp(deps: SlackDeps): { app: App; mode: SlackReceiver
         text: withoutMentions(text),
         channel: { channel: 'slack', address: { team, channel, thread, ...(user ? { agent: user } : {}) } },
       });
+      const muted = user ? (await store.preferences.get('slack', user)).muted : false;
       await client.chat.postMessage({
         channel,
         thread_ts: thread,
         text: adviceSummary(r.advice),
-        blocks: adviceBlocks(r.advice, caseId),
+        blocks: muted ? compactAdviceBlocks(r.advice, caseId) : adviceBlocks(r.advice, caseId),
         metadata: adviceMetadata(r.advice, caseId),
       });
       log.info('coached', { channel: 'slack', caseId, emotion: r.advice.emotion, stage: r.advice.stage, step: r.advice.step, escalations: r.escalations.length });
@@ -145,6 +146,12 @@ export function createSlackApp(deps: SlackDeps): { app: App; mode: SlackReceiver
         }
         const r = engine.coach.review(draft);
         await respond({ response_type: 'ephemeral', text: r.summary, blocks: reviewBlocks(r) });
+      } else if (sub === 'mute' || sub === 'unmute') {
+        await store.preferences.setMuted('slack', command.user_id, sub === 'mute', deps.now().toISOString());
+        await respond({
+          response_type: 'ephemeral',
+          text: sub === 'mute' ? "Muted: I'll keep answers to the reading, the next step and one wording. `/defuse unmute` for full answers." : "Unmuted: you'll get full answers again.",
+        });
       } else if (sub === 'supervise') {
         await supervise(client, command.team_id, command.channel_id, command.user_id, rest[0]?.toLowerCase() === 'off', respond);
       } else {

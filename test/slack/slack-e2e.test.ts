@@ -112,6 +112,27 @@ describe('Slack: the /defuse command', () => {
   });
 });
 
+describe('Slack: mute', () => {
+  it('keeps a muted agent\'s answers to the essentials until they unmute', async () => {
+    await slashCommand(h, 'mute');
+    const [ok] = await h.slack.waitFor('response_url');
+    expect(String(ok!.body.text)).toMatch(/^Muted/);
+    await sendEvent(h, { type: 'app_mention', user: 'U_AGENT', text: `<@${BOT}> customer: this is the third time, I'm fed up`, ts: nextTs(), channel: 'C_SUPPORT' });
+    const [compact] = await h.slack.waitFor('chat.postMessage');
+    const c = JSON.stringify(body(compact!).blocks);
+    expect(c).not.toContain('Avoid:');
+    expect(c).not.toContain('Based on:');
+    expect(c).toContain(ACTIONS.another);
+    expect(body(compact!).metadata?.event_type).toBe('defuse_advice');
+
+    await slashCommand(h, 'unmute');
+    await h.slack.waitFor('response_url', 2);
+    await sendEvent(h, { type: 'app_mention', user: 'U_AGENT', text: `<@${BOT}> customer: still waiting for my refund`, ts: nextTs(), channel: 'C_SUPPORT' });
+    const [, full] = await h.slack.waitFor('chat.postMessage', 2);
+    expect(JSON.stringify(body(full!).blocks)).toContain('Avoid:');
+  });
+});
+
 describe('Slack: the message shortcut', () => {
   it('coaches privately on the message it was used on', async () => {
     const r = await messageShortcut(h, SHORTCUT_COACH, 'Forwarded from the customer: you people are USELESS, I want a manager NOW');

@@ -191,6 +191,17 @@ export function storeContract(name: string, h: Harness): void {
   });
 
   describe(`${name} store: routes, events and drills`, () => {
+    it('remembers who muted Defuse, per platform', async () => {
+      const s = await h.open();
+      expect(await s.preferences.get('slack', 'U1')).toEqual({ muted: false });
+      await s.preferences.setMuted('slack', 'U1', true, T0);
+      expect(await s.preferences.get('slack', 'U1')).toEqual({ muted: true });
+      expect(await s.preferences.get('teams', 'U1')).toEqual({ muted: false });
+      await s.preferences.setMuted('slack', 'U1', false, at(1));
+      expect(await s.preferences.get('slack', 'U1')).toEqual({ muted: false });
+      await s.close();
+    });
+
     it('stores and replaces where supervisor pings go, per platform and tenant', async () => {
       const s = await h.open();
       expect(await s.routes.get('slack', 'T1')).toBeUndefined();
@@ -259,7 +270,7 @@ export function storeContract(name: string, h: Harness): void {
           );
           expect(err).toBeInstanceOf(StoreError);
           expect(err).toMatchObject({ code: 'store_too_new' });
-          expect((err as Error).message).toMatch(/schema version 999.*knows versions up to 2/);
+          expect((err as Error).message).toMatch(/schema version 999.*knows versions up to 3/);
         });
       }
     });

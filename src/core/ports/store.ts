@@ -3,6 +3,7 @@ import type { CaseStore } from './case-store.ts';
 import type { DrillStore } from './drill-store.ts';
 import type { EscalationStore } from './escalation-store.ts';
 import type { EventLog } from './event-log.ts';
+import type { PreferenceStore } from './preference-store.ts';
 import type { RouteStore } from './route-store.ts';
 
 export interface Store {
@@ -13,5 +14,6 @@ export interface Store {
   routes: RouteStore;
   events: EventLog;
   drills: DrillStore;
+  preferences: PreferenceStore;
   close(): Promise<void>;
 }

@@ -7,6 +7,7 @@ import type { DrillSession, DrillStore, Scorecard } from '../../core/ports/drill
 import type { EscalationRecord, EscalationStore } from '../../core/ports/escalation-store.ts';
 import type { EventLog } from '../../core/ports/event-log.ts';
 import type { Route, RouteStore } from '../../core/ports/route-store.ts';
+import type { Preferences, PreferenceStore } from '../../core/ports/preference-store.ts';
 import type { Store } from '../../core/ports/store.ts';
 import { assessmentIndex, mergeShown, mergeSteps } from '../case-merge.ts';
 
@@ -193,6 +194,17 @@ class MemoryDrills implements DrillStore {
   }
 }
 
+class MemoryPreferences implements PreferenceStore {
+  private readonly muted = new Set<string>();
+  async get(platform: 'slack' | 'teams', user: string): Promise<Preferences> {
+    return { muted: this.muted.has(`${platform}\u0000${user}`) };
+  }
+  async setMuted(platform: 'slack' | 'teams', user: string, muted: boolean): Promise<void> {
+    if (muted) this.muted.add(`${platform}\u0000${user}`);
+    else this.muted.delete(`${platform}\u0000${user}`);
+  }
+}
+
 export function memoryStore(): Store {
   const escalations = new MemoryEscalations();
   return {
@@ -202,6 +214,7 @@ export function memoryStore(): Store {
     routes: new MemoryRoutes(),
     events: new MemoryEvents(),
     drills: new MemoryDrills(),
+    preferences: new MemoryPreferences(),
     async close() {},
   };
 }

@@ -93,4 +93,16 @@ CREATE TABLE case_feedback (
 CREATE INDEX case_feedback_case ON case_feedback (case_id, at);
 `,
   },
+  {
+    version: 3,
+    sql: `
+CREATE TABLE preferences (
+  platform text NOT NULL,
+  user_id text NOT NULL,
+  muted boolean NOT NULL DEFAULT false,
+  updated_at timestamptz NOT NULL,
+  PRIMARY KEY (platform, user_id)
+);
+`,
+  },
 ];

@@ -10,6 +10,7 @@ import type { DrillSession, DrillStore, Scorecard } from '../../core/ports/drill
 import type { EscalationRecord, EscalationStore } from '../../core/ports/escalation-store.ts';
 import type { EventLog } from '../../core/ports/event-log.ts';
 import type { Route, RouteStore } from '../../core/ports/route-store.ts';
+import type { Preferences, PreferenceStore } from '../../core/ports/preference-store.ts';
 import type { Store } from '../../core/ports/store.ts';
 import { assessmentIndex, mergeShown, mergeSteps } from '../case-merge.ts';
 import { caseFromRow, drillFromRow, escalationFromRow, feedbackFromRow, iso, summaryFromRow, isObject, isStringArray, readJson, scorecardFromRow, turnFromRow, type CaseRow, type TurnRow } from '../rows.ts';
@@ -282,6 +283,23 @@ class PgDrills implements DrillStore {
   }
 }
 
+class PgPreferences implements PreferenceStore {
+  private readonly pool: pg.Pool;
+  constructor(pool: pg.Pool) {
+    this.pool = pool;
+  }
+  async get(platform: 'slack' | 'teams', user: string): Promise<Preferences> {
+    const r = (await this.pool.query('SELECT muted FROM preferences WHERE platform = $1 AND user_id = $2', [platform, user])).rows[0] as Row | undefined;
+    return { muted: r?.muted === true };
+  }
+  async setMuted(platform: 'slack' | 'teams', user: string, muted: boolean, at: string): Promise<void> {
+    await this.pool.query(
+      'INSERT INTO preferences (platform, user_id, muted, updated_at) VALUES ($1, $2, $3, $4) ON CONFLICT (platform, user_id) DO UPDATE SET muted = excluded.muted, updated_at = excluded.updated_at',
+      [platform, user, muted, at],
+    );
+  }
+}
+
 /** Connects, migrates (under the advisory lock) and returns the store. */
 export async function postgresStore(url: string, options: { poolSize?: number } = {}): Promise<Store & { pool: pg.Pool }> {
   const where = describeUrl(url);
@@ -303,6 +321,7 @@ export async function postgresStore(url: string, options: { poolSize?: number } 
     routes: new PgRoutes(pool),
     events: new PgEvents(pool),
     drills: new PgDrills(pool),
+    preferences: new PgPreferences(pool),
     async close() {
       await pool.end();
     },

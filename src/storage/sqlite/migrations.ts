@@ -92,4 +92,16 @@ CREATE TABLE case_feedback (
 CREATE INDEX case_feedback_case ON case_feedback(case_id, at);
 `,
   },
+  {
+    version: 3,
+    sql: `
+CREATE TABLE preferences (
+  platform TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  muted INTEGER NOT NULL DEFAULT 0,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (platform, user_id)
+);
+`,
+  },
 ];

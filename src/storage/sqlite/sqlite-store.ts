@@ -12,6 +12,7 @@ import type { DrillSession, DrillStore, Scorecard } from '../../core/ports/drill
 import type { EscalationRecord, EscalationStore } from '../../core/ports/escalation-store.ts';
 import type { EventLog } from '../../core/ports/event-log.ts';
 import type { Route, RouteStore } from '../../core/ports/route-store.ts';
+import type { Preferences, PreferenceStore } from '../../core/ports/preference-store.ts';
 import type { Store } from '../../core/ports/store.ts';
 import { assessmentIndex, mergeShown, mergeSteps } from '../case-merge.ts';
 import { caseFromRow, drillFromRow, escalationFromRow, feedbackFromRow, isObject, summaryFromRow, isStringArray, readJson, scorecardFromRow, turnFromRow, type CaseRow, type TurnRow } from '../rows.ts';
@@ -303,6 +304,28 @@ class SqliteDrills implements DrillStore {
   }
 }
 
+class SqlitePreferences implements PreferenceStore {
+  private readonly d: SqliteDb;
+  constructor(d: SqliteDb) {
+    this.d = d;
+  }
+  async get(platform: 'slack' | 'teams', user: string): Promise<Preferences> {
+    const r = this.d.get('SELECT muted FROM preferences WHERE platform = ? AND user_id = ?', platform, user);
+    return { muted: r !== undefined && Number(r.muted) === 1 };
+  }
+  async setMuted(platform: 'slack' | 'teams', user: string, muted: boolean, at: string): Promise<void> {
+    this.d.tx(() =>
+      this.d.run(
+        'INSERT INTO preferences (platform, user_id, muted, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (platform, user_id) DO UPDATE SET muted = excluded.muted, updated_at = excluded.updated_at',
+        platform,
+        user,
+        muted ? 1 : 0,
+        at,
+      ),
+    );
+  }
+}
+
 /** Opens (creating when absent) and migrates the SQLite database at `path`. */
 export function sqliteStore(path: string): Store & { db: SqliteDb } {
   const d = new SqliteDb(path);
@@ -320,6 +343,7 @@ export function sqliteStore(path: string): Store & { db: SqliteDb } {
     routes: new SqliteRoutes(d),
     events: new SqliteEvents(d),
     drills: new SqliteDrills(d),
+    preferences: new SqlitePreferences(d),
     async close() {
       if (d.db.isOpen) d.db.close();
     },
