@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compileLexicons } from '../../src/core/analysis/lexicon.ts';
 import { compiledLogits, compileModel, logits } from '../../src/core/analysis/linear-model.ts';
-import { turnFeatures, WORD_WEIGHT, readingFeatures, turnWords } from '../../src/core/analysis/features.ts';
+import { turnFeatures, WORD_WEIGHT, readingFeatures } from '../../src/core/analysis/features.ts';
+import { tokenize } from '../../src/core/text/tokens.ts';
 import { readTurn } from '../../src/core/analysis/read-turn.ts';
 import { readEmotion } from '../../src/core/analysis/emotion.ts';
 import { DEFAULT_PROMPTS_DIR, loadContent } from '../../src/content/load-content.ts';
@@ -29,7 +30,7 @@ describe('the learned layer', () => {
     const ctx = { agentSteps: ['diagnose' as const], customerTurnIndex: 1, ruleEmotion: e.emotion, ruleStage: 'seeking' as const };
     for (const model of [content.models!.emotion, content.models!.stage]) {
       const byName = logits(model, turnFeatures(r, e, ctx, model.groups));
-      const compiled = compiledLogits(compileModel(model), readingFeatures(r, e, ctx), turnWords(r), WORD_WEIGHT);
+      const compiled = compiledLogits(compileModel(model), readingFeatures(r, e, ctx), tokenize(r.text), WORD_WEIGHT);
       expect(compiled.length).toBe(6);
       compiled.forEach((z, j) => expect(z).toBeCloseTo(byName[j]!, 9));
     }

@@ -49,15 +49,11 @@ export function readingFeatures(r: TurnReading, e: EmotionReading, ctx: FeatureC
   return f;
 }
 
-export function turnWords(r: TurnReading): string[] {
-  return tokenize(r.text).map((t) => t.norm);
-}
-
 /** All features by name, as training sees them; inference reads the same through compiledLogits. */
 export function turnFeatures(r: TurnReading, e: EmotionReading, ctx: FeatureContext, groups: readonly string[]): Features {
   const f: Features = groups.includes('readings') ? readingFeatures(r, e, ctx) : new Map([['bias', 1]]);
   if (groups.includes('words')) {
-    const words = turnWords(r);
+    const words = tokenize(r.text).map((t) => t.norm);
     const add = (k: string) => f.set(k, (f.get(k) ?? 0) + WORD_WEIGHT);
     for (let i = 0; i < words.length; i++) {
       add(`w:${words[i]}`);

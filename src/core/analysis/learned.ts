@@ -5,7 +5,8 @@
  */
 import type { Emotion, Stage, Step } from '../taxonomy.ts';
 import { intensityOf, type EmotionReading } from './emotion.ts';
-import { readingFeatures, turnWords, WORD_WEIGHT } from './features.ts';
+import { readingFeatures, WORD_WEIGHT } from './features.ts';
+import { tokenize } from '../text/tokens.ts';
 import { argmax, compiledLogits, type CompiledModel } from './linear-model.ts';
 import type { TurnReading } from './read-turn.ts';
 
@@ -26,7 +27,7 @@ export function learnedReading(
 ): { emotion: EmotionReading; stage: Stage } {
   const ctx = { agentSteps, customerTurnIndex, ruleEmotion: rule.emotion, ruleStage };
   const named = readingFeatures(r, rule, ctx);
-  const words = models.emotion.usesWords || (latest && models.stage.usesWords) ? turnWords(r) : [];
+  const words = models.emotion.usesWords || (latest && models.stage.usesWords) ? tokenize(r.text) : [];
   let emotion = argmax(models.emotion.labels, compiledLogits(models.emotion, named, words, WORD_WEIGHT));
   // Abuse or a threat the rules found is never argued away by a weighting: a hostile
   // reading always reaches the agent (and the escalation rules).

@@ -3,6 +3,8 @@
  * readings and learns how far to trust each of them; its weights are trained by
  * `npm run train` on evals/tuning only and shipped as reviewable JSON in prompts/models/.
  */
+import { wordId, type Token } from '../text/tokens.ts';
+
 export interface LinearModel<L extends string = string> {
   labels: readonly L[];
   /** Feature groups this model was trained with (see features.ts). */
@@ -39,48 +41,56 @@ export function predict<L extends string>(model: LinearModel<L>, features: Featu
 
 /**
  * A model laid out for reading one turn without building feature names: word weights are
- * looked up by the word itself and pairs of words through a nested map, so scoring a long
- * message allocates nothing per word. Gives exactly the logits of `logits`.
+ * indexed by the token's word id (tokens.ts) and pairs of words by both ids, so scoring a
+ * long message allocates nothing per word. Gives exactly the logits of `logits`.
  */
 export interface CompiledModel<L extends string = string> {
   labels: readonly L[];
   usesWords: boolean;
   named: ReadonlyMap<string, readonly number[]>;
-  words: ReadonlyMap<string, readonly number[]>;
-  pairs: ReadonlyMap<string, ReadonlyMap<string, readonly number[]>>;
+  /** By word id; a hole where the model has no weight for the word. */
+  words: readonly (Float64Array | undefined)[];
+  /** By pairKey(first id, second id). */
+  pairs: ReadonlyMap<number, Float64Array>;
 }
+
+/** Word ids stay far below 2^21 (the lexicons and models hold a few thousand words). */
+const pairKey = (a: number, b: number) => a * 2_097_152 + b;
 
 /** Word features are named "w:<word>"; pairs "b:<first>_<second>" (see features.ts). */
 export function compileModel<L extends string>(m: LinearModel<L>): CompiledModel<L> {
   const named = new Map<string, readonly number[]>();
-  const words = new Map<string, readonly number[]>();
-  const pairs = new Map<string, Map<string, readonly number[]>>();
+  const words: (Float64Array | undefined)[] = [];
+  const pairs = new Map<number, Float64Array>();
   for (const [name, w] of Object.entries(m.weights)) {
-    if (name.startsWith('w:')) words.set(name.slice(2), w);
+    if (name.startsWith('w:')) words[wordId(name.slice(2))] = Float64Array.from(w);
     else if (name.startsWith('b:')) {
       // Words never hold "_" (tokens are letters, digits and a few inner marks), so the first
       // "_" splits the pair.
       const cut = name.indexOf('_');
-      const first = name.slice(2, cut);
-      let inner = pairs.get(first);
-      if (!inner) pairs.set(first, (inner = new Map()));
-      inner.set(name.slice(cut + 1), w);
+      pairs.set(pairKey(wordId(name.slice(2, cut)), wordId(name.slice(cut + 1))), Float64Array.from(w));
     } else named.set(name, w);
   }
   return { labels: m.labels, usesWords: m.groups.includes('words'), named, words, pairs };
 }
 
-export function compiledLogits<L extends string>(m: CompiledModel<L>, named: Features, words: readonly string[], wordWeight: number): number[] {
+export function compiledLogits<L extends string>(m: CompiledModel<L>, named: Features, tokens: readonly Token[], wordWeight: number): number[] {
   const n = m.labels.length;
   const z = new Array<number>(n).fill(0);
-  const addTo = (w: readonly number[] | undefined, v: number) => {
+  for (const [name, v] of named) {
+    const w = m.named.get(name);
     if (w) for (let j = 0; j < n; j++) z[j]! += w[j]! * v;
-  };
-  for (const [name, v] of named) addTo(m.named.get(name), v);
+  }
   if (m.usesWords) {
-    for (let i = 0; i < words.length; i++) {
-      addTo(m.words.get(words[i]!), wordWeight);
-      if (i + 1 < words.length) addTo(m.pairs.get(words[i]!)?.get(words[i + 1]!), wordWeight);
+    for (let i = 0; i < tokens.length; i++) {
+      const id = tokens[i]!.id;
+      if (id === -1) continue;
+      const w = m.words[id];
+      if (w) for (let j = 0; j < n; j++) z[j]! += w[j]! * wordWeight;
+      const next = tokens[i + 1];
+      if (next === undefined || next.id === -1 || m.pairs.size === 0) continue;
+      const p = m.pairs.get(pairKey(id, next.id));
+      if (p) for (let j = 0; j < n; j++) z[j]! += p[j]! * wordWeight;
     }
   }
   return z;
