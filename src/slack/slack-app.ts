@@ -108,17 +108,27 @@ export function createSlackApp(deps: SlackDeps): { app: App; mode: SlackReceiver
     }
   }
 
-  /** A Slack event handled once, even when Slack redelivers it or two replicas both get it. */
-  async function once(body: { event_id?: string }, fn: () => Promise<void>): Promise<void> {
-    if (!body.event_id) return fn();
-    const r = await handleOnce(store.events, { source: 'slack', id: body.event_id }, deps.now(), fn);
-    if (!r.handled) log.info('duplicate event ignored', { eventId: body.event_id });
+  /**
+   * A Slack event handled once, even when Slack redelivers it or two replicas both get it.
+   * If even the claim fails (the store is down), the agent still hears back in the thread.
+   */
+  async function once(body: { event_id?: string }, where: { client: WebClient; channel: string; thread: string }, fn: () => Promise<void>): Promise<void> {
+    try {
+      if (!body.event_id) return await fn();
+      const r = await handleOnce(store.events, { source: 'slack', id: body.event_id }, deps.now(), fn);
+      if (!r.handled) log.info('duplicate event ignored', { eventId: body.event_id });
+    } catch (err) {
+      log.error('event failed', { channel: 'slack', code: errorCode(err) });
+      const text = err instanceof DefuseError ? err.userMessage : APOLOGY;
+      await where.client.chat.postMessage({ channel: where.channel, thread_ts: where.thread, text }).catch(() => undefined);
+    }
   }
 
   app.event('app_mention', async ({ event, body, client }) => {
     if ((event as { bot_id?: string }).bot_id || (event as { subtype?: string }).subtype) return;
     const team = (body as { team_id?: string }).team_id ?? event.team ?? 'unknown';
-    await once(body as { event_id?: string }, () => coachInThread(client, team, event.channel, event.thread_ts ?? event.ts, event.user, event.text));
+    const thread = event.thread_ts ?? event.ts;
+    await once(body as { event_id?: string }, { client, channel: event.channel, thread }, () => coachInThread(client, team, event.channel, thread, event.user, event.text));
   });
 
   // Direct messages: every message in the DM (top level opens a case, a thread reply continues it).
@@ -127,7 +137,8 @@ export function createSlackApp(deps: SlackDeps): { app: App; mode: SlackReceiver
     const m = message as { channel_type?: string; subtype?: string; bot_id?: string; text?: string; ts: string; thread_ts?: string; channel: string; user?: string };
     if (m.channel_type !== 'im' || m.subtype !== undefined || m.bot_id !== undefined || !m.text) return;
     const team = (body as { team_id?: string }).team_id ?? 'unknown';
-    await once(body as { event_id?: string }, () => coachInThread(client, team, m.channel, m.thread_ts ?? m.ts, m.user, m.text!));
+    const thread = m.thread_ts ?? m.ts;
+    await once(body as { event_id?: string }, { client, channel: m.channel, thread }, () => coachInThread(client, team, m.channel, thread, m.user, m.text!));
   });
 
   app.command('/defuse', async ({ command, ack, respond, client }) => {

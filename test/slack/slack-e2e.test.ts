@@ -83,6 +83,18 @@ describe('Slack: coaching in a thread', () => {
     expect(h.slack.of('chat.postMessage')).toHaveLength(0);
   });
 
+  it('apologises in the thread, without details, when coaching fails inside the listener', async () => {
+    // The store goes away under the running app: the listener fails, the agent gets a calm line.
+    await h.service.store.close();
+    const ts = nextTs();
+    await sendEvent(h, { type: 'app_mention', user: 'U_AGENT', text: `<@${BOT}> where is my parcel`, ts, channel: 'C_SUPPORT' });
+    const [reply] = await h.slack.waitFor('chat.postMessage');
+    expect(body(reply!).thread_ts).toBe(ts);
+    expect(String(body(reply!).text)).toMatch(/^Sorry|try again/);
+    expect(String(body(reply!).text)).not.toMatch(/Error|at .*\.ts/);
+    expect(h.logs.some((l) => l.includes('"level":"error"'))).toBe(true);
+  });
+
   it('retries a rate-limited reply after Retry-After', async () => {
     h.slack.failOnce('chat.postMessage', { status: 429, error: 'ratelimited', retryAfter: 1 });
     await sendEvent(h, { type: 'app_mention', user: 'U_AGENT', text: `<@${BOT}> my order never came`, ts: nextTs(), channel: 'C_SUPPORT' });
@@ -157,7 +169,10 @@ describe('Slack: supervisor pings', () => {
     const pings = await h.slack.waitFor('chat.postMessage', 1, (c) => body(c).channel === 'C_SUP');
     const ping = body(pings[0]!);
     expect(ping.metadata).toMatchObject({ event_type: 'defuse_escalation', event_payload: { case_id: `slack:T1:C_SUPPORT:${top}`, reasons: 'threat_legal' } });
-    expect(JSON.stringify(ping.blocks)).toContain('Open the case thread');
+    const pingText = JSON.stringify(ping.blocks);
+    expect(pingText).toContain('Open the case thread');
+    expect(pingText).toContain('Agent has');
+    expect(pingText).toMatch(/Customer: (angry|frustrated|hostile|calm|anxious|confused)/);
 
     // A new reason in the same case: the ping is updated and gets a thread line, no new post.
     await sendEvent(h, { type: 'app_mention', user: 'U_AGENT', text: `<@${BOT}> now: get me your manager. my lawyer is waiting`, ts: nextTs(), thread_ts: top, channel: 'C_SUPPORT' });
