@@ -10,4 +10,6 @@ export interface Turn {
   reported?: boolean;
   /** Steps an agent or a note says were already taken ("I offered a voucher"). */
   actions?: Step[];
+  /** On a note: what the agent reports that the text does not show ("the customer calmed down"). */
+  signal?: 'calmed';
 }

@@ -131,6 +131,12 @@ export class Coach {
     return { opened, advice: withRequest };
   }
 
+  /** The agent reports the customer calmed down: the case reads one notch calmer from here. */
+  async customerCalmed(caseId: string): Promise<CoachResult | undefined> {
+    if (!(await this.storedTurns(caseId))) return undefined;
+    return this.coachCase({ caseId, turns: [{ role: 'note', text: 'The agent reports that the customer has calmed down.', signal: 'calmed' }] });
+  }
+
   async closeCase(caseId: string): Promise<boolean> {
     return this.deps.store.close(caseId, this.deps.now().toISOString());
   }

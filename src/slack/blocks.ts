@@ -15,6 +15,7 @@ export const escapeText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, 
 
 export const ACTIONS = {
   another: 'defuse_another_wording',
+  calmer: 'defuse_customer_calmer',
   escalate: 'defuse_escalate',
   resolved: 'defuse_resolved',
   onIt: 'defuse_on_it',
@@ -77,6 +78,7 @@ export function adviceBlocks(a: Advice, caseId: string): Block[] {
     block_id: 'defuse_case_actions',
     elements: [
       { type: 'button', action_id: ACTIONS.another, text: { type: 'plain_text', text: 'Another wording' }, value: caseId },
+      { type: 'button', action_id: ACTIONS.calmer, text: { type: 'plain_text', text: 'Customer calmed down' }, value: caseId },
       { type: 'button', action_id: ACTIONS.escalate, text: { type: 'plain_text', text: 'Escalate to supervisor' }, value: caseId },
       { type: 'button', action_id: ACTIONS.resolved, text: { type: 'plain_text', text: 'Resolved' }, value: caseId, style: 'primary' },
       { type: 'button', action_id: ACTIONS.helpful, text: { type: 'plain_text', text: '👍' }, value: caseId },

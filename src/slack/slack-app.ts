@@ -242,6 +242,21 @@ export function createSlackApp(deps: SlackDeps): { app: App; mode: SlackReceiver
     void body;
   }));
 
+  app.action(ACTIONS.calmer, guarded('calmer', async ({ body, client, action }) => {
+    const caseId = caseOf(action);
+    const where = await caseAddress(caseId);
+    const r = await engine.coach.customerCalmed(caseId);
+    if (!where || !r) return;
+    const muted = (await store.preferences.get('slack', userOf(body))).muted;
+    await client.chat.postMessage({
+      channel: where.channel,
+      thread_ts: where.thread,
+      text: adviceSummary(r.advice),
+      blocks: muted ? compactAdviceBlocks(r.advice, caseId) : adviceBlocks(r.advice, caseId),
+      metadata: adviceMetadata(r.advice, caseId),
+    });
+  }));
+
   app.action(ACTIONS.escalate, guarded('escalate', async ({ client, action }) => {
     const caseId = caseOf(action);
     const where = await caseAddress(caseId);

@@ -53,6 +53,7 @@ export interface TurnRow {
   actions: unknown;
   assessment: unknown;
   at: unknown;
+  signal?: unknown;
 }
 
 export function turnFromRow(caseId: string, r: TurnRow): StoredTurn {
@@ -66,6 +67,7 @@ export function turnFromRow(caseId: string, r: TurnRow): StoredTurn {
     text: r.text,
     ...(r.reported === true || r.reported === 1 ? { reported: true } : {}),
     ...(actions && actions.length > 0 ? { actions: actions as Step[] } : {}),
+    ...(r.signal === 'calmed' ? { signal: 'calmed' as const } : {}),
     seq: Number(r.seq),
     at: iso(r.at),
     ...(assessment ? { assessment } : {}),

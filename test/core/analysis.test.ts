@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coachText, coachTurns } from '../helpers/engine.ts';
+import { coachText, coachTurns, testEngine } from '../helpers/engine.ts';
 
 describe('reading the customer', () => {
   it('does not take negated anger at face value', () => {
@@ -102,5 +102,34 @@ describe('reading the whole case', () => {
     const a = coachText('Ugh, still not working. This is the second time this week.');
     expect(a.emotion).toBe('frustrated');
     expect(a.escalate.notify).toBe(false);
+  });
+});
+
+describe('an agent-reported calm-down', () => {
+  it('reads the latest turn one notch calmer, shows the fall, and says why', () => {
+    const before = coachTurns([{ role: 'customer', text: 'This is UNACCEPTABLE, you people charged me twice and nobody answers!!' }]);
+    const after = testEngine().offline.analyseSync(
+      [
+        { role: 'customer', text: 'This is UNACCEPTABLE, you people charged me twice and nobody answers!!' },
+        { role: 'note', text: 'The agent reports that the customer has calmed down.', signal: 'calmed' },
+      ],
+      { shownWordings: new Set() },
+    );
+    expect(before.emotion).toBe('angry');
+    expect(after.emotion).toBe('frustrated');
+    expect(after.intensity).toBeLessThan(before.intensity);
+    expect(after.trend.direction).toBe('falling');
+    expect(after.notices.join(' ')).toMatch(/calmed down/);
+    // A later customer turn is read on its own words again.
+    const later = testEngine().offline.analyseSync(
+      [
+        { role: 'customer', text: 'This is UNACCEPTABLE!!' },
+        { role: 'note', text: 'calmed', signal: 'calmed' },
+        { role: 'customer', text: 'ACTUALLY NO. I WANT MY MONEY BACK NOW!!' },
+      ],
+      { shownWordings: new Set() },
+    );
+    expect(later.notices.join(' ')).not.toMatch(/calmed down/);
+    expect(later.emotion).toBe('angry');
   });
 });

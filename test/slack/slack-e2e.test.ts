@@ -236,7 +236,7 @@ describe('Slack: App Home and feedback', () => {
 });
 
 describe('Slack: case buttons', () => {
-  it('offers another wording, escalates on request and marks a case resolved', async () => {
+  it('offers another wording, takes "customer calmed down", escalates on request and marks a case resolved', async () => {
     const top = nextTs();
     await sendEvent(h, { type: 'app_mention', user: 'U_AGENT', text: `<@${BOT}> customer: I've been waiting three weeks for my refund`, ts: top, channel: 'C_SUPPORT' });
     const [advice] = await h.slack.waitFor('chat.postMessage');
@@ -250,6 +250,12 @@ describe('Slack: case buttons', () => {
     expect(shownAfter.length).toBeGreaterThan(shownBefore.length);
     expect(shownAfter.slice(shownBefore.length).some((id) => shownBefore.includes(id))).toBe(false);
     void advice;
+
+    await clickButton(h, ACTIONS.calmer, caseId, 'U_AGENT', 'C_SUPPORT', '1700000001.000100');
+    const calmer = await h.slack.waitFor('chat.postMessage', 1, (c) => body(c).metadata?.event_type === 'defuse_advice' && body(c).metadata?.event_payload.trend === 'falling');
+    expect(JSON.stringify(body(calmer[0]!).blocks)).toContain('You reported that the customer calmed down');
+    const afterCalm = (await h.service.store.cases.get(caseId))!;
+    expect(afterCalm.turns.at(-1)).toMatchObject({ role: 'note', signal: 'calmed' });
 
     await clickButton(h, ACTIONS.escalate, caseId, 'U_AGENT', 'C_SUPPORT', '1700000001.000100');
     await h.slack.waitFor('chat.postMessage', 1, (c) => String(body(c).text).includes('supervisor'));

@@ -52,7 +52,7 @@ export function storeContract(name: string, h: Harness): void {
       expect(r1.turns[0]!.assessment).toBeUndefined();
       expect(r1.turns[1]).toMatchObject({ reported: true, assessment: { emotion: 'frustrated', flags: ['repeat_contact'], step: 'resolve' } });
       const a2 = await s.cases.append('c1', {
-        turns: [{ role: 'customer', text: 'third message', actions: ['resolve'] }],
+        turns: [{ role: 'note', text: 'third message', actions: ['resolve'], signal: 'calmed' }],
         shownWordings: ['resolve.w3'],
         stepsTaken: ['diagnose', 'resolve'],
         channel: { channel: 'teams', address: { conversation: 'other' } },
@@ -61,7 +61,7 @@ export function storeContract(name: string, h: Harness): void {
       const r2 = (await s.cases.get('c1'))!;
       expect(a2.turns.map((t) => t.seq)).toEqual([3]);
       expect(r2.turns.map((t) => t.seq)).toEqual([1, 2, 3]);
-      expect(r2.turns[2]).toMatchObject({ text: 'third message', actions: ['resolve'], at: at(5) });
+      expect(r2.turns[2]).toMatchObject({ role: 'note', text: 'third message', actions: ['resolve'], signal: 'calmed', at: at(5) });
       expect(r2.stepsTaken).toEqual(['apologize', 'diagnose', 'resolve']);
       expect(r2.shownWordings).toEqual(['resolve.w1', 'resolve.w2', 'resolve.w3']);
       // The channel of the first message stays: a case does not move threads.
@@ -270,7 +270,7 @@ export function storeContract(name: string, h: Harness): void {
           );
           expect(err).toBeInstanceOf(StoreError);
           expect(err).toMatchObject({ code: 'store_too_new' });
-          expect((err as Error).message).toMatch(/schema version 999.*knows versions up to 3/);
+          expect((err as Error).message).toMatch(/schema version 999.*knows versions up to 4/);
         });
       }
     });

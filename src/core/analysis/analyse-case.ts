@@ -10,6 +10,7 @@ import type { Cue } from './cue.ts';
 import { readEmotion, type EmotionReading } from './emotion.ts';
 import type { Lexicons } from './lexicon.ts';
 import { learnedReading } from './learned.ts';
+import { CALMED_NOTICE, calmedReading } from './reported-calm.ts';
 import { readTurn, type TurnReading } from './read-turn.ts';
 import { decideStage } from './stage.ts';
 import { looksEnglish } from './language.ts';
@@ -144,26 +145,35 @@ export function analyseCase(lex: Lexicons, input: readonly Turn[]): CaseReading 
   const history = customer.map((c) => ({ turn: c.turn, emotion: c.emotionReading.emotion, intensity: c.emotionReading.intensity }));
   const flags = FLAGS.filter((f) => latest.flags.has(f));
   const notices: string[] = [];
+  let emotion = latest.emotionReading.emotion;
+  let intensity = latest.emotionReading.intensity;
+  let stage = latest.stageId;
+  const calmedAt = turns.findLastIndex((t) => t.role === 'note' && t.signal === 'calmed');
+  if (calmedAt > latest.turn) {
+    const c = calmedReading(emotion, intensity, stage, calmedAt);
+    ({ emotion, intensity, stage } = c);
+    history.push(c.point);
+    notices.push(CALMED_NOTICE);
+  }
   if (!looksEnglish(customer.map((c) => c.text).join(' '))) {
     notices.push("This doesn't read as English. The offline coach understands English only, so take this reading with care.");
   }
-  const emotion = latest.emotionReading.emotion;
   // Cues shown to the agent: what drove the emotion, flags and stage in the latest turn.
   const cues = latest.cues.filter(
     (c) =>
       (c.signal === 'emotion' && c.label === emotion) ||
       c.signal === 'flag' ||
-      (c.signal === 'stage' && c.label === latest.stageId),
+      (c.signal === 'stage' && c.label === stage),
   );
   return {
     turns,
     customer,
     agent,
     emotion,
-    intensity: latest.emotionReading.intensity,
+    intensity,
     trend: { direction: trendOf(history), history },
     flags,
-    stage: latest.stageId,
+    stage,
     stepsTaken,
     lastAgentSteps,
     cues,

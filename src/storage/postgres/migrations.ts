@@ -105,4 +105,10 @@ CREATE TABLE preferences (
 );
 `,
   },
+  {
+    version: 4,
+    sql: `
+ALTER TABLE case_turns ADD COLUMN signal text CHECK (signal IN ('calmed'));
+`,
+  },
 ];

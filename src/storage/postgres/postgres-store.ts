@@ -92,7 +92,7 @@ class PgCases implements CaseStore {
   private async read(q: pg.Pool | Client, id: string): Promise<CaseRecord | undefined> {
     const row = (await q.query('SELECT * FROM cases WHERE id = $1', [id])).rows[0] as CaseRow | undefined;
     if (!row) return undefined;
-    const turns = (await q.query('SELECT seq, role, text, reported, actions, assessment, at FROM case_turns WHERE case_id = $1 ORDER BY seq', [id])).rows as TurnRow[];
+    const turns = (await q.query('SELECT seq, role, text, reported, actions, assessment, at, signal FROM case_turns WHERE case_id = $1 ORDER BY seq', [id])).rows as TurnRow[];
     return caseFromRow(row, turns.map((t) => turnFromRow(id, t)));
   }
 
@@ -117,7 +117,7 @@ class PgCases implements CaseStore {
       const added: StoredTurn[] = [];
       for (const [i, t] of entry.turns.entries()) {
         added.push({ ...t, seq: seq + 1, at: entry.at, ...(i === at ? { assessment: entry.assessment! } : {}) });
-        await c.query('INSERT INTO case_turns (case_id, seq, role, text, reported, actions, assessment, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
+        await c.query('INSERT INTO case_turns (case_id, seq, role, text, reported, actions, assessment, at, signal) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
           id,
           ++seq,
           t.role,
@@ -126,6 +126,7 @@ class PgCases implements CaseStore {
           t.actions ? JSON.stringify(t.actions) : null,
           i === at ? JSON.stringify(entry.assessment) : null,
           entry.at,
+          t.signal ?? null,
         ]);
       }
       await c.query(

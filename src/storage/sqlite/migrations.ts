@@ -104,4 +104,10 @@ CREATE TABLE preferences (
 );
 `,
   },
+  {
+    version: 4,
+    sql: `
+ALTER TABLE case_turns ADD COLUMN signal TEXT CHECK (signal IN ('calmed'));
+`,
+  },
 ];

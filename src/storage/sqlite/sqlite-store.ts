@@ -112,7 +112,7 @@ class SqliteCases implements CaseStore {
   private read(id: string): CaseRecord | undefined {
     const row = this.d.get('SELECT * FROM cases WHERE id = ?', id) as unknown as CaseRow | undefined;
     if (!row) return undefined;
-    const turns = this.d.all('SELECT seq, role, text, reported, actions, assessment, at FROM case_turns WHERE case_id = ? ORDER BY seq', id) as unknown as TurnRow[];
+    const turns = this.d.all('SELECT seq, role, text, reported, actions, assessment, at, signal FROM case_turns WHERE case_id = ? ORDER BY seq', id) as unknown as TurnRow[];
     return caseFromRow(row, turns.map((t) => turnFromRow(id, t)));
   }
 
@@ -135,9 +135,9 @@ class SqliteCases implements CaseStore {
       const steps = readJson(row.steps_taken, 'cases', id, 'steps_taken', isStringArray);
       let seq = Number(row.last_seq);
       const at = assessmentIndex(entry);
-      const insert = this.d.prepare('INSERT INTO case_turns (case_id, seq, role, text, reported, actions, assessment, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+      const insert = this.d.prepare('INSERT INTO case_turns (case_id, seq, role, text, reported, actions, assessment, at, signal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
       const added: StoredTurn[] = entry.turns.map((t, i) => {
-        insert.run(id, ++seq, t.role, t.text, t.reported ? 1 : 0, t.actions ? json(t.actions) : null, i === at ? json(entry.assessment) : null, entry.at);
+        insert.run(id, ++seq, t.role, t.text, t.reported ? 1 : 0, t.actions ? json(t.actions) : null, i === at ? json(entry.assessment) : null, entry.at, t.signal ?? null);
         return { ...t, seq, at: entry.at, ...(i === at ? { assessment: entry.assessment! } : {}) };
       });
       this.d.run(
