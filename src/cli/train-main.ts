@@ -7,12 +7,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileLexicons } from '../core/analysis/lexicon.ts';
 import { loadContent, DEFAULT_PROMPTS_DIR } from '../content/load-content.ts';
-import { readTrainingCases, readTrainingFiles, TRAINING_SET } from '../eval/training-set.ts';
+import { readTrainingCases, readTrainingDrafts, readTrainingFiles, TRAINING_SET } from '../eval/training-set.ts';
 import { trainModels } from '../eval/train.ts';
 
 const content = loadContent(DEFAULT_PROMPTS_DIR, { models: false });
 const lex = compileLexicons(content);
-const models = trainModels(lex, readTrainingCases(lex, readTrainingFiles()), TRAINING_SET.name);
+const models = trainModels(lex, readTrainingCases(lex, readTrainingFiles()), readTrainingDrafts(readTrainingFiles()), TRAINING_SET.name);
 const dir = join(DEFAULT_PROMPTS_DIR, 'models');
 mkdirSync(dir, { recursive: true });
 for (const [name, model] of Object.entries(models)) {

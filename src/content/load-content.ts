@@ -25,7 +25,7 @@ import {
   StageLexiconSchema,
 } from '../core/content/schema.ts';
 import { checkLexicons, checkStep } from '../core/content/check-content.ts';
-import { EMOTIONS, STAGES, STEPS, type Step } from '../core/taxonomy.ts';
+import { BEHAVIOURS, EMOTIONS, STAGES, STEPS, type Step } from '../core/taxonomy.ts';
 
 export const DEFAULT_PROMPTS_DIR = new URL('../../prompts/', import.meta.url).pathname;
 
@@ -115,6 +115,7 @@ function validateContent(dir: string, withModels: boolean): Content {
     slots: c.read(CONTENT_FILES.slots, SlotLexiconSchema),
     emotionModel: withModels ? c.read(CONTENT_FILES.emotionModel, LinearModelSchema(EMOTIONS)) : undefined,
     stageModel: withModels ? c.read(CONTENT_FILES.stageModel, LinearModelSchema(STAGES)) : undefined,
+    behaviourModel: withModels ? c.read(CONTENT_FILES.behaviourModel, LinearModelSchema(BEHAVIOURS)) : undefined,
   };
   const lexiconsRead = parts.emotion && parts.stage && parts.flags && parts.behaviours && parts.signals && parts.narration && parts.slots;
   if (lexiconsRead) {
@@ -132,7 +133,7 @@ function validateContent(dir: string, withModels: boolean): Content {
       signals: parts.signals!,
       narration: parts.narration!,
       slots: parts.slots!,
-      ...(withModels ? { models: { emotion: parts.emotionModel!, stage: parts.stageModel! } } : {}),
+      ...(withModels ? { models: { emotion: parts.emotionModel!, stage: parts.stageModel!, behaviours: parts.behaviourModel! } } : {}),
     };
     return content;
   }

@@ -5,11 +5,12 @@
  * checked against a fresh run (test/eval/train.test.ts).
  */
 import { analyseCase } from '../core/analysis/analyse-case.ts';
-import { turnFeatures } from '../core/analysis/features.ts';
+import { replyFeaturesNamed, turnFeatures } from '../core/analysis/features.ts';
 import type { Lexicons } from '../core/analysis/lexicon.ts';
 import { logits, probabilities, type Features } from '../core/analysis/linear-model.ts';
 import type { Turn } from '../core/case.ts';
-import { EMOTIONS, STAGES } from '../core/taxonomy.ts';
+import { BEHAVIOURS, EMOTIONS, STAGES } from '../core/taxonomy.ts';
+import { readBehaviours } from '../core/review/detect-behaviours.ts';
 import type { EvalCase } from './case-format.ts';
 
 export interface TrainedModel<L extends string> {
@@ -17,6 +18,7 @@ export interface TrainedModel<L extends string> {
   groups: string[];
   trainedOn: string;
   weights: Record<string, number[]>;
+  multiLabel?: boolean;
 }
 
 export interface TrainOptions {
@@ -73,12 +75,57 @@ function fit<L extends string>(labels: readonly L[], groups: readonly string[], 
   return { labels: [...labels], groups: [...groups], trainedOn, weights: out };
 }
 
+interface MultiExample {
+  features: Features;
+  labels: ReadonlySet<number>;
+}
+
+/** One logistic per label, trained together: a reply can show several behaviours at once. */
+function fitMultiLabel<L extends string>(labels: readonly L[], groups: readonly string[], data: MultiExample[], trainedOn: string, o: TrainOptions): TrainedModel<L> {
+  const count = new Map<string, number>();
+  for (const ex of data) for (const k of ex.features.keys()) count.set(k, (count.get(k) ?? 0) + 1);
+  const weights = new Map<string, number[]>();
+  for (const [k, n] of [...count].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const isWord = k.startsWith('w:') || k.startsWith('b:');
+    if (!isWord || n >= o.minCount) weights.set(k, labels.map(() => 0));
+  }
+  const model = { labels, groups, weights: Object.fromEntries(weights) };
+  for (let epoch = 0; epoch < o.epochs; epoch++) {
+    const grad = new Map<string, number[]>();
+    for (const ex of data) {
+      const z = logits(model, ex.features);
+      for (const [k, v] of ex.features) {
+        if (!weights.has(k)) continue;
+        let g = grad.get(k);
+        if (!g) grad.set(k, (g = labels.map(() => 0)));
+        for (let j = 0; j < labels.length; j++) g[j]! += (1 / (1 + Math.exp(-z[j]!)) - (ex.labels.has(j) ? 1 : 0)) * v;
+      }
+    }
+    for (const [k, w] of weights) {
+      const g = grad.get(k);
+      const penalty = k === 'bias' ? 0 : o.l2;
+      for (let j = 0; j < labels.length; j++) w[j]! -= o.learningRate * ((g ? g[j]! : 0) / data.length + penalty * w[j]!);
+    }
+  }
+  const out: Record<string, number[]> = {};
+  for (const [k, w] of weights) {
+    const rounded = w.map((x) => Math.round(x * 1e4) / 1e4);
+    if (k === 'bias' || rounded.some((x) => x !== 0)) out[k] = rounded;
+  }
+  return { labels: [...labels], groups: [...groups], trainedOn, weights: out, multiLabel: true };
+}
+
 export function trainModels(
   lex: Lexicons,
   cases: { c: EvalCase; turns: readonly Turn[] }[],
+  drafts: { draft: string; behaviours: readonly string[] }[],
   trainedOn: string,
   o: TrainOptions = DEFAULT_TRAIN_OPTIONS,
-): { emotion: TrainedModel<(typeof EMOTIONS)[number]>; stage: TrainedModel<(typeof STAGES)[number]> } {
+): {
+  emotion: TrainedModel<(typeof EMOTIONS)[number]>;
+  stage: TrainedModel<(typeof STAGES)[number]>;
+  behaviours: TrainedModel<(typeof BEHAVIOURS)[number]>;
+} {
   const { models: _m, modelsFrom: _f, ...rules } = lex;
   const rulesOnly: Lexicons = rules;
   const emotion: Example[] = [];
@@ -99,8 +146,14 @@ export function trainModels(
       stage.push({ features: turnFeatures(last, last.emotionReading, ctx, MODEL_GROUPS.stage), label: STAGES.indexOf(c.labels.stage) });
     }
   }
+  const replies: MultiExample[] = drafts.map((d) => {
+    const r = readBehaviours(rulesOnly, d.draft);
+    const present = new Set<string>(r.findings.map((f) => f.id));
+    return { features: replyFeaturesNamed(r.scores, present, r.questions, d.draft), labels: new Set(d.behaviours.map((b) => BEHAVIOURS.indexOf(b as never))) };
+  });
   return {
     emotion: fit(EMOTIONS, MODEL_GROUPS.emotion, emotion, `${trainedOn} (${emotion.length} cases)`, o),
     stage: fit(STAGES, MODEL_GROUPS.stage, stage, `${trainedOn} (${stage.length} cases)`, o),
+    behaviours: fitMultiLabel(BEHAVIOURS, ['readings', 'words'], replies, `${trainedOn} (${replies.length} drafts)`, { ...o, l2: 0.003 }),
   };
 }

@@ -27,3 +27,14 @@ export function readTrainingCases(lex: Lexicons, jsonl: string): { c: EvalCase; 
   }
   return out;
 }
+
+/** The labelled drafts of the training files (draft review cases). */
+export function readTrainingDrafts(jsonl: string): { draft: string; behaviours: string[] }[] {
+  const out: { draft: string; behaviours: string[] }[] = [];
+  for (const line of jsonl.split('\n')) {
+    if (line.trim() === '') continue;
+    const c = EvalCaseSchema.parse(JSON.parse(line));
+    if (c.draft !== undefined && c.labels?.behaviours) out.push({ draft: c.draft, behaviours: c.labels.behaviours });
+  }
+  return out;
+}

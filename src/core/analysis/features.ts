@@ -52,13 +52,32 @@ export function readingFeatures(r: TurnReading, e: EmotionReading, ctx: FeatureC
 /** All features by name, as training sees them; inference reads the same through compiledLogits. */
 export function turnFeatures(r: TurnReading, e: EmotionReading, ctx: FeatureContext, groups: readonly string[]): Features {
   const f: Features = groups.includes('readings') ? readingFeatures(r, e, ctx) : new Map([['bias', 1]]);
-  if (groups.includes('words')) {
-    const words = tokenize(r.text).map((t) => t.norm);
-    const add = (k: string) => f.set(k, (f.get(k) ?? 0) + WORD_WEIGHT);
-    for (let i = 0; i < words.length; i++) {
-      add(`w:${words[i]}`);
-      if (i + 1 < words.length) add(`b:${words[i]}_${words[i + 1]}`);
-    }
+  if (groups.includes('words')) addWordFeatures(f, r.text);
+  return f;
+}
+
+/** Words and pairs of words, named as compiledLogits reads them from tokens. */
+function addWordFeatures(f: Features, text: string): void {
+  const words = tokenize(text).map((t) => t.norm);
+  const add = (k: string) => f.set(k, (f.get(k) ?? 0) + WORD_WEIGHT);
+  for (let i = 0; i < words.length; i++) {
+    add(`w:${words[i]}`);
+    if (i + 1 < words.length) add(`b:${words[i]}_${words[i + 1]}`);
   }
+}
+
+/** The named features of an agent's reply for the behaviour model: cue scores and the rules' calls. */
+export function replyFeatures(scores: ReadonlyMap<string, number>, present: ReadonlySet<string>, questions: number): Features {
+  const f: Features = new Map([['bias', 1]]);
+  for (const [b, v] of scores) if (v !== 0) f.set(`cue_score:${b}`, Math.max(-SCORE_CAP, Math.min(v, SCORE_CAP)));
+  for (const b of present) f.set(`rule:${b}`, 1);
+  if (questions > 0) f.set('questions', Math.min(questions, 3));
+  return f;
+}
+
+/** All reply features by name, as training sees them. */
+export function replyFeaturesNamed(scores: ReadonlyMap<string, number>, present: ReadonlySet<string>, questions: number, text: string): Features {
+  const f = replyFeatures(scores, present, questions);
+  addWordFeatures(f, text);
   return f;
 }

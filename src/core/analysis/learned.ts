@@ -3,7 +3,7 @@
  * trained models of prompts/models. The rules stay the explanation (their cues are shown);
  * the models only weigh them, which the evaluation showed the hand-set thresholds did poorly.
  */
-import type { Emotion, Stage, Step } from '../taxonomy.ts';
+import type { Behaviour, Emotion, Stage, Step } from '../taxonomy.ts';
 import { intensityOf, type EmotionReading } from './emotion.ts';
 import { readingFeatures, WORD_WEIGHT } from './features.ts';
 import { tokenize } from '../text/tokens.ts';
@@ -13,6 +13,7 @@ import type { TurnReading } from './read-turn.ts';
 export interface Models {
   emotion: CompiledModel<Emotion>;
   stage: CompiledModel<Stage>;
+  behaviours: CompiledModel<Behaviour>;
 }
 
 export function learnedReading(

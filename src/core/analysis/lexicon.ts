@@ -36,7 +36,7 @@ export interface Lexicons {
 function compiledModels(content: Content): Pick<Lexicons, 'models' | 'modelsFrom'> {
   if (!content.models) return {};
   return {
-    models: { emotion: compileModel(content.models.emotion), stage: compileModel(content.models.stage) },
+    models: { emotion: compileModel(content.models.emotion), stage: compileModel(content.models.stage), behaviours: compileModel(content.models.behaviours) },
     modelsFrom: content.models,
   };
 }

@@ -11,6 +11,8 @@ export interface LinearModel<L extends string = string> {
   groups: readonly string[];
   /** feature name -> one weight per label. "bias" is always present. */
   weights: Readonly<Record<string, readonly number[]>>;
+  /** Each label is its own yes/no (a logistic per label), not one choice among them. */
+  multiLabel?: boolean;
 }
 
 export type Features = Map<string, number>;

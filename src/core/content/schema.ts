@@ -3,7 +3,7 @@
  * (src/content); a bad file fails with its path and the field, never an empty playbook.
  */
 import { z } from 'zod';
-import { BEHAVIOURS, EMOTIONS, FLAGS, STAGES, STEPS, EmotionSchema, StepSchema, type Emotion, type Stage } from '../taxonomy.ts';
+import { BEHAVIOURS, EMOTIONS, FLAGS, STAGES, STEPS, EmotionSchema, StepSchema, type Behaviour, type Emotion, type Stage } from '../taxonomy.ts';
 import type { LinearModel } from '../analysis/linear-model.ts';
 
 const text = z.string().trim().min(1);
@@ -98,6 +98,7 @@ export const LinearModelSchema = <L extends string>(labels: readonly [L, ...L[]]
       groups: z.array(z.enum(['readings', 'words'])).min(1),
       trainedOn: z.string().min(1),
       weights: z.record(z.string().min(1), z.array(z.number().finite()).length(labels.length)),
+      multiLabel: z.boolean().optional(),
     })
     .refine((m) => 'bias' in m.weights, { message: 'weights.bias is missing' })
     .refine((m) => new Set(m.labels).size === labels.length, { message: 'labels must list every label once' });
@@ -114,6 +115,7 @@ export const CONTENT_FILES = {
   slots: 'lexicons/slots.yaml',
   emotionModel: 'models/emotion.json',
   stageModel: 'models/stage.json',
+  behaviourModel: 'models/behaviours.json',
 } as const;
 
 export interface Content {
@@ -128,5 +130,5 @@ export interface Content {
   narration: z.infer<typeof NarrationSchema>;
   slots: z.infer<typeof SlotLexiconSchema>;
   /** The trained layer; left out only while training it (`npm run train`). */
-  models?: { emotion: LinearModel<Emotion>; stage: LinearModel<Stage> };
+  models?: { emotion: LinearModel<Emotion>; stage: LinearModel<Stage>; behaviours: LinearModel<Behaviour> };
 }

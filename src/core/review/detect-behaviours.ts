@@ -42,6 +42,18 @@ function sentences(text: string): Sentence[] {
 }
 
 export function detectBehaviours(lex: Lexicons, text: string): BehaviourFinding[] {
+  return readBehaviours(lex, text).findings;
+}
+
+/** The findings, and the raw cue scores behind them (what the learned layer weighs). */
+export interface BehaviourReading {
+  findings: BehaviourFinding[];
+  scores: ReadonlyMap<Behaviour, number>;
+  questions: number;
+  spans: ReadonlyMap<Behaviour, Span[]>;
+}
+
+export function readBehaviours(lex: Lexicons, text: string): BehaviourReading {
   const tokens = tokenize(text);
   const score = new Map<Behaviour, number>();
   const spans = new Map<Behaviour, Span[]>();
@@ -109,5 +121,5 @@ export function detectBehaviours(lex: Lexicons, text: string): BehaviourFinding[
     const s = score.get(b) ?? 0;
     if (s >= PRESENT) out.push({ id: b, score: Math.round(s * 100) / 100, spans: spans.get(b) ?? [] });
   }
-  return out;
+  return { findings: out, scores: score, questions: sents.filter((s) => s.question).length, spans };
 }

@@ -10,6 +10,7 @@ import type { Content } from '../content/schema.ts';
 import { isHarmful, type Emotion, type HarmfulBehaviour, type Step } from '../taxonomy.ts';
 import { sourcesFor, wordingsFor } from '../playbook/compose.ts';
 import { detectBehaviours } from './detect-behaviours.ts';
+import { decideBehaviours } from './learned-behaviours.ts';
 
 /** The playbook step whose wording repairs each harmful behaviour, and why. */
 const REPAIR: Record<HarmfulBehaviour, { step: Step; tip: string }> = {
@@ -23,7 +24,7 @@ const REPAIR: Record<HarmfulBehaviour, { step: Step; tip: string }> = {
 };
 
 export function reviewDraft(content: Content, lex: Lexicons, draft: string, customerContext?: string): Review {
-  const findings = detectBehaviours(lex, draft);
+  const findings = lex.models ? decideBehaviours(lex.models.behaviours, lex, draft) : detectBehaviours(lex, draft);
   let emotion: Emotion = 'frustrated';
   if (customerContext && customerContext.trim() !== '') {
     emotion = readEmotion(readTurn(lex, customerContext, 0)).emotion;
