@@ -16,6 +16,14 @@ const models = trainModels(lex, readTrainingCases(lex, readTrainingFiles()), rea
 const dir = join(DEFAULT_PROMPTS_DIR, 'models');
 mkdirSync(dir, { recursive: true });
 for (const [name, model] of Object.entries(models)) {
-  writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(model, null, 1)}\n`);
+  writeFileSync(join(dir, `${name}.json`), serialize(model));
   process.stdout.write(`prompts/models/${name}.json: ${Object.keys(model.weights).length} features, ${model.trainedOn}\n`);
+}
+
+/** One feature per line: a reviewer can read and diff the weights. */
+function serialize(model: { weights: Record<string, number[]> }): string {
+  const { weights, ...head } = model;
+  const lines = Object.entries(head).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+  const w = Object.entries(weights).map(([k, v]) => `    ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+  return `{\n${lines.join(',\n')},\n  "weights": {\n${w.join(',\n')}\n  }\n}\n`;
 }

@@ -6,7 +6,7 @@
  * directory another user could write to); when that is not writable, there is no snapshot.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Content } from '../core/content/schema.ts';
 
@@ -62,7 +62,19 @@ export function writeSnapshot(key: string, content: Content): void {
     writeFileSync(tmp, JSON.stringify(stored));
     // Rename is atomic: a concurrent start never reads half a snapshot.
     renameSync(tmp, path);
+    pruneSnapshots(dir);
   } catch {
     // No snapshot: start-up validates the YAML every time, which is correct, only slower.
   }
+}
+
+/** Every edit of prompts/ makes a new snapshot; the few most recent are all a checkout needs. */
+const KEEP_SNAPSHOTS = 4;
+
+function pruneSnapshots(dir: string): void {
+  const files = readdirSync(dir)
+    .filter((f) => /^content-[0-9a-f]+\.json$/.test(f))
+    .map((f) => ({ f, at: statSync(join(dir, f)).mtimeMs }))
+    .sort((a, b) => b.at - a.at);
+  for (const { f } of files.slice(KEEP_SNAPSHOTS)) unlinkSync(join(dir, f));
 }

@@ -35,6 +35,19 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = { epochs: 400, learningRate: 
 /** Which feature groups each model reads. Words help stage (its cues are open-ended), not emotion. */
 export const MODEL_GROUPS = { emotion: ['readings', 'words'], stage: ['readings', 'words'] } as const;
 
+/**
+ * A word weight this small moves a logit by less than 0.01 per occurrence (words count 0.3):
+ * it changes no decision, and leaving it out keeps the files small and start-up fast.
+ */
+const MIN_WORD_WEIGHT = 0.02;
+
+function keepWeights(name: string, w: readonly number[]): boolean {
+  if (name === 'bias') return true;
+  const largest = Math.max(...w.map(Math.abs));
+  if (name.startsWith('w:') || name.startsWith('b:')) return largest >= MIN_WORD_WEIGHT;
+  return largest > 0;
+}
+
 interface Example {
   features: Features;
   label: number;
@@ -69,8 +82,7 @@ function fit<L extends string>(labels: readonly L[], groups: readonly string[], 
   const out: Record<string, number[]> = {};
   for (const [k, w] of weights) {
     const rounded = w.map((x) => Math.round(x * 1e4) / 1e4);
-    // Weights that round to nothing change no decision; leaving them out keeps the file reviewable.
-    if (k === 'bias' || rounded.some((x) => x !== 0)) out[k] = rounded;
+    if (keepWeights(k, rounded)) out[k] = rounded;
   }
   return { labels: [...labels], groups: [...groups], trainedOn, weights: out };
 }
@@ -110,7 +122,7 @@ function fitMultiLabel<L extends string>(labels: readonly L[], groups: readonly 
   const out: Record<string, number[]> = {};
   for (const [k, w] of weights) {
     const rounded = w.map((x) => Math.round(x * 1e4) / 1e4);
-    if (k === 'bias' || rounded.some((x) => x !== 0)) out[k] = rounded;
+    if (keepWeights(k, rounded)) out[k] = rounded;
   }
   return { labels: [...labels], groups: [...groups], trainedOn, weights: out, multiLabel: true };
 }

@@ -38,6 +38,14 @@ describe('the validated-content snapshot', () => {
     expect(() => loadContent(prompts)).toThrow(ContentError);
   });
 
+  it('keeps only the few most recent snapshots', () => {
+    for (let i = 0; i < 6; i++) {
+      writeFileSync(join(prompts, 'self-care.yaml'), readFileSync(join(DEFAULT_PROMPTS_DIR, 'self-care.yaml'), 'utf8') + `\n# edit ${i}\n`);
+      loadContent(prompts);
+    }
+    expect(readdirSync(cache).filter((f) => f.startsWith('content-')).length).toBe(4);
+  });
+
   it('still loads when the cache directory cannot be written', () => {
     process.env.DEFUSE_CACHE_DIR = join(prompts, 'playbook', 'listen.yaml', 'not-a-dir');
     expect(loadContent(prompts).playbook.size).toBe(9);
