@@ -85,4 +85,11 @@ describe('the curated content', () => {
     writeFileSync(p, readFileSync(p, 'utf8').replace(/^calm:\n/m, 'calm:\n  "(unclosed group": 1\n'));
     expect(loadError(d).message).toMatch(/lexicons\/emotion\.yaml: emotion: unbalanced brackets/);
   });
+
+  it('checks the lazily compiled behaviour lexicon at start too', () => {
+    const d = copyPrompts();
+    const p = join(d, 'lexicons', 'behaviours.yaml');
+    writeFileSync(p, readFileSync(p, 'utf8').replace(/^thank:\n/m, 'thank:\n  "[optional first": 1\n'));
+    expect(loadError(d).message).toMatch(/lexicons\/behaviours\.yaml: behaviours: /);
+  });
 });

@@ -45,7 +45,8 @@ export function checkStep(step: PlaybookStep, guidance: GuidanceCatalog | undefi
 /** Every lexicon pattern compiles; a failure names the file and the key. */
 export function checkLexicons(content: Content): ContentProblem[] {
   try {
-    compileLexicons(content);
+    // Touch the lazily compiled matchers too: every pattern is checked at start.
+    void compileLexicons(content).behaviours;
     return [];
   } catch (err) {
     if (err instanceof LexiconError) return [{ file: err.file, message: err.message }];
