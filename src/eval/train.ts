@@ -30,6 +30,9 @@ export interface TrainOptions {
   minCount: number;
 }
 
+/** Behaviours are rarer per label than emotions: a lighter penalty lets each logistic learn its words. */
+const BEHAVIOUR_L2 = 0.003;
+
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = { epochs: 400, learningRate: 0.1, l2: 0.01, minCount: 2 };
 
 /** Which feature groups each model reads. Words help stage (its cues are open-ended), not emotion. */
@@ -50,10 +53,21 @@ function keepWeights(name: string, w: readonly number[]): boolean {
 
 interface Example {
   features: Features;
-  label: number;
+  /** The loss gradient for each label, given the logits: prediction minus target. */
+  residual: (z: number[]) => number[];
 }
 
-function fit<L extends string>(labels: readonly L[], groups: readonly string[], data: Example[], trainedOn: string, o: TrainOptions): TrainedModel<L> {
+/** The example of a one-of-N choice (softmax): emotion, stage. */
+function oneOf(features: Features, label: number): Example {
+  return { features, residual: (z) => probabilities(z).map((p, j) => p - (j === label ? 1 : 0)) };
+}
+
+/** The example of independent yes/no labels (a logistic each): a reply's behaviours. */
+function anyOf(features: Features, labels: ReadonlySet<number>): Example {
+  return { features, residual: (z) => z.map((x, j) => 1 / (1 + Math.exp(-x)) - (labels.has(j) ? 1 : 0)) };
+}
+
+function fit<L extends string>(labels: readonly L[], groups: readonly string[], data: Example[], trainedOn: string, o: TrainOptions, multiLabel = false): TrainedModel<L> {
   const count = new Map<string, number>();
   for (const ex of data) for (const k of ex.features.keys()) count.set(k, (count.get(k) ?? 0) + 1);
   const weights = new Map<string, number[]>();
@@ -65,12 +79,12 @@ function fit<L extends string>(labels: readonly L[], groups: readonly string[], 
   for (let epoch = 0; epoch < o.epochs; epoch++) {
     const grad = new Map<string, number[]>();
     for (const ex of data) {
-      const p = probabilities(logits(model, ex.features));
+      const r = ex.residual(logits(model, ex.features));
       for (const [k, v] of ex.features) {
         if (!weights.has(k)) continue;
         let g = grad.get(k);
         if (!g) grad.set(k, (g = labels.map(() => 0)));
-        for (let j = 0; j < labels.length; j++) g[j]! += (p[j]! - (j === ex.label ? 1 : 0)) * v;
+        for (let j = 0; j < labels.length; j++) g[j]! += r[j]! * v;
       }
     }
     for (const [k, w] of weights) {
@@ -84,47 +98,7 @@ function fit<L extends string>(labels: readonly L[], groups: readonly string[], 
     const rounded = w.map((x) => Math.round(x * 1e4) / 1e4);
     if (keepWeights(k, rounded)) out[k] = rounded;
   }
-  return { labels: [...labels], groups: [...groups], trainedOn, weights: out };
-}
-
-interface MultiExample {
-  features: Features;
-  labels: ReadonlySet<number>;
-}
-
-/** One logistic per label, trained together: a reply can show several behaviours at once. */
-function fitMultiLabel<L extends string>(labels: readonly L[], groups: readonly string[], data: MultiExample[], trainedOn: string, o: TrainOptions): TrainedModel<L> {
-  const count = new Map<string, number>();
-  for (const ex of data) for (const k of ex.features.keys()) count.set(k, (count.get(k) ?? 0) + 1);
-  const weights = new Map<string, number[]>();
-  for (const [k, n] of [...count].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const isWord = k.startsWith('w:') || k.startsWith('b:');
-    if (!isWord || n >= o.minCount) weights.set(k, labels.map(() => 0));
-  }
-  const model = { labels, groups, weights: Object.fromEntries(weights) };
-  for (let epoch = 0; epoch < o.epochs; epoch++) {
-    const grad = new Map<string, number[]>();
-    for (const ex of data) {
-      const z = logits(model, ex.features);
-      for (const [k, v] of ex.features) {
-        if (!weights.has(k)) continue;
-        let g = grad.get(k);
-        if (!g) grad.set(k, (g = labels.map(() => 0)));
-        for (let j = 0; j < labels.length; j++) g[j]! += (1 / (1 + Math.exp(-z[j]!)) - (ex.labels.has(j) ? 1 : 0)) * v;
-      }
-    }
-    for (const [k, w] of weights) {
-      const g = grad.get(k);
-      const penalty = k === 'bias' ? 0 : o.l2;
-      for (let j = 0; j < labels.length; j++) w[j]! -= o.learningRate * ((g ? g[j]! : 0) / data.length + penalty * w[j]!);
-    }
-  }
-  const out: Record<string, number[]> = {};
-  for (const [k, w] of weights) {
-    const rounded = w.map((x) => Math.round(x * 1e4) / 1e4);
-    if (keepWeights(k, rounded)) out[k] = rounded;
-  }
-  return { labels: [...labels], groups: [...groups], trainedOn, weights: out, multiLabel: true };
+  return { labels: [...labels], groups: [...groups], trainedOn, weights: out, ...(multiLabel ? { multiLabel: true } : {}) };
 }
 
 export function trainModels(
@@ -152,20 +126,20 @@ export function trainModels(
       ruleStage: last.stageId,
     };
     if (c.labels?.emotion) {
-      emotion.push({ features: turnFeatures(last, last.emotionReading, ctx, MODEL_GROUPS.emotion), label: EMOTIONS.indexOf(c.labels.emotion) });
+      emotion.push(oneOf(turnFeatures(last, last.emotionReading, ctx, MODEL_GROUPS.emotion), EMOTIONS.indexOf(c.labels.emotion)));
     }
     if (c.labels?.stage) {
-      stage.push({ features: turnFeatures(last, last.emotionReading, ctx, MODEL_GROUPS.stage), label: STAGES.indexOf(c.labels.stage) });
+      stage.push(oneOf(turnFeatures(last, last.emotionReading, ctx, MODEL_GROUPS.stage), STAGES.indexOf(c.labels.stage)));
     }
   }
-  const replies: MultiExample[] = drafts.map((d) => {
+  const replies = drafts.map((d) => {
     const r = readBehaviours(rulesOnly, d.draft);
     const present = new Set<string>(r.findings.map((f) => f.id));
-    return { features: replyFeaturesNamed(r.scores, present, r.questions, d.draft), labels: new Set(d.behaviours.map((b) => BEHAVIOURS.indexOf(b as never))) };
+    return anyOf(replyFeaturesNamed(r.scores, present, r.questions, d.draft), new Set(d.behaviours.map((b) => BEHAVIOURS.indexOf(b as never))));
   });
   return {
     emotion: fit(EMOTIONS, MODEL_GROUPS.emotion, emotion, `${trainedOn} (${emotion.length} cases)`, o),
     stage: fit(STAGES, MODEL_GROUPS.stage, stage, `${trainedOn} (${stage.length} cases)`, o),
-    behaviours: fitMultiLabel(BEHAVIOURS, ['readings', 'words'], replies, `${trainedOn} (${replies.length} drafts)`, { ...o, l2: 0.003 }),
+    behaviours: fit(BEHAVIOURS, ['readings', 'words'], replies, `${trainedOn} (${replies.length} drafts)`, { ...o, l2: BEHAVIOUR_L2 }, true),
   };
 }
