@@ -86,7 +86,7 @@ describe('the curated content', () => {
     expect(loadError(d).message).toMatch(/lexicons\/emotion\.yaml: emotion: unbalanced brackets/);
   });
 
-  it('checks the lazily compiled behaviour lexicon at start too', () => {
+  it('fails on a bad behaviour lexicon pattern too, naming the file', () => {
     const d = copyPrompts();
     const p = join(d, 'lexicons', 'behaviours.yaml');
     writeFileSync(p, readFileSync(p, 'utf8').replace(/^thank:\n/m, 'thank:\n  "[optional first": 1\n'));

@@ -84,14 +84,7 @@ export function compileLexicons(content: Content): Lexicons {
     stage: build(f.stage, 'stage', fromWeights(content.stage)),
     flags: build(f.flags, 'cues', flagCues),
     flagBlockers: build(f.flags, 'not', flagNots),
-    // Compiled on first use: a run that reads no agent turn and reviews no draft never needs
-    // it, and start-up is the CLI's main cost. (New content is still compiled in full when the
-    // loader validates it, so a bad pattern fails at start.)
-    get behaviours() {
-      const matcher = build(f.behaviours, 'behaviours', fromWeights(content.behaviours));
-      Object.defineProperty(this, 'behaviours', { value: matcher, enumerable: true });
-      return matcher;
-    },
+    behaviours: build(f.behaviours, 'behaviours', fromWeights(content.behaviours)),
     intensifiers: build(f.signals, 'intensifiers', fromList('intensifier', content.signals.intensifiers, true)),
     profanity: build(f.signals, 'profanity', fromList('profanity', content.signals.profanity)),
     insults: build(f.signals, 'insults', fromList('insult', content.signals.insults)),

@@ -26,6 +26,8 @@ export interface Token {
 /**
  * Every word a compiled lexicon uses gets a small integer id, so a matcher finds its
  * candidates for a token by array index instead of one string lookup per lexicon.
+ * Tokens made before a word got its id do not carry it: compile every lexicon and model
+ * before reading any text (the engine does, at start).
  */
 const WORD_IDS = new Map<string, number>();
 
