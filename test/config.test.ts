@@ -62,3 +62,16 @@ describe('logging', () => {
     expect(lines.at(-1)).toContain('useless');
   });
 });
+
+describe('.env.example', () => {
+  it('is a valid configuration as written, and names every variable the README documents', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { parse } = await import('dotenv');
+    const example = parse(readFileSync(new URL('../.env.example', import.meta.url), 'utf8'));
+    expect(() => readConfig(example)).not.toThrow();
+    const text = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
+    for (const name of ['PORT', 'DATA_DIR', 'DATABASE_URL', 'RETENTION_DAYS', 'LOG_LEVEL', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'SLACK_ESCALATION_CHANNEL', 'SUPERVISOR_SLACK_USERS']) {
+      expect(text, name).toContain(name);
+    }
+  });
+});
