@@ -233,13 +233,12 @@ export function createSlackApp(deps: SlackDeps): { app: App; mode: SlackReceiver
     }
   };
 
-  app.action(ACTIONS.another, guarded('another', async ({ body, client, action }) => {
+  app.action(ACTIONS.another, guarded('another', async ({ client, action }) => {
     const caseId = caseOf(action);
     const where = await caseAddress(caseId);
     const advice = await engine.coach.anotherWording(caseId);
     if (!where || !advice) return;
     await client.chat.postMessage({ channel: where.channel, thread_ts: where.thread, text: advice.say.map((w) => w.text).join(' / '), blocks: wordingBlocks(advice) });
-    void body;
   }));
 
   app.action(ACTIONS.calmer, guarded('calmer', async ({ body, client, action }) => {
