@@ -135,12 +135,16 @@ try {
 const pgUrl = process.env.BENCH_DATABASE_URL;
 if (pgUrl) {
   const name = new URL(pgUrl).pathname;
-  if (!/bench|test/.test(name)) throw new Error('BENCH_DATABASE_URL must name a database containing "bench" or "test": its tables are dropped');
+  if (!/bench|test/.test(name)) throw new Error('BENCH_DATABASE_URL must name a database containing "bench" or "test": a schema is dropped there');
+  // A schema of its own, made afresh: no list of tables to keep in step with the migrations.
   const admin = new pg.Client({ connectionString: pgUrl });
   await admin.connect();
-  await admin.query('DROP TABLE IF EXISTS case_turns, case_feedback, escalations, cases, routes, processed_events, drill_sessions, scorecards, preferences, schema_migrations CASCADE');
+  await admin.query('DROP SCHEMA IF EXISTS defuse_bench CASCADE');
+  await admin.query('CREATE SCHEMA defuse_bench');
   await admin.end();
-  await benchStore('postgres', await postgresStore(pgUrl), 3000);
+  const inSchema = new URL(pgUrl);
+  inSchema.searchParams.set('options', '-c search_path=defuse_bench');
+  await benchStore('postgres', await postgresStore(inSchema.toString()), 3000);
 } else {
   console.log('store append (postgres)                      skipped: set BENCH_DATABASE_URL to measure');
 }

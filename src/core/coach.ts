@@ -73,11 +73,10 @@ export class Coach {
     // Personal data never reaches the store, the analyser (which may be remote) or a reply.
     const redacted = input.turns.map((t) => ({ ...t, text: redact(t.text).text }));
     const id = req.caseId ?? this.deps.newId();
-    const existing = await this.deps.store.get(id);
-    const history: Turn[] = (existing?.turns ?? []).map(({ seq: _s, at: _a, assessment: _x, ...t }) => t);
-    const advice = await this.deps.analyser.analyse([...history, ...redacted].slice(-MAX_TURNS), {
+    const existing = await this.storedTurns(id);
+    const advice = await this.deps.analyser.analyse([...(existing?.turns ?? []), ...redacted].slice(-MAX_TURNS), {
       caseId: id,
-      shownWordings: new Set(existing?.shownWordings ?? []),
+      shownWordings: new Set(existing?.shown ?? []),
       notices: input.notices,
     });
     const at = this.deps.now().toISOString();

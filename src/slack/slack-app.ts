@@ -6,6 +6,7 @@
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { SlackConfig } from '../config.ts';
+import type { Advice } from '../core/advice.ts';
 import { DefuseError } from '../core/errors.ts';
 import { handleOnce } from '../core/inbound.ts';
 import type { Store } from '../core/ports/store.ts';
@@ -78,6 +79,18 @@ export function createSlackApp(deps: SlackDeps): { app: App; mode: SlackReceiver
     clientOptions,
   });
 
+  /** Posts advice in a case thread, compact for an agent who muted Defuse, with its metadata. */
+  async function postAdvice(client: WebClient, where: { channel: string; thread: string }, agent: string | undefined, caseId: string, advice: Advice): Promise<void> {
+    const muted = agent ? (await store.preferences.get('slack', agent)).muted : false;
+    await client.chat.postMessage({
+      channel: where.channel,
+      thread_ts: where.thread,
+      text: adviceSummary(advice),
+      blocks: muted ? compactAdviceBlocks(advice, caseId) : adviceBlocks(advice, caseId),
+      metadata: adviceMetadata(advice, caseId),
+    });
+  }
+
   /** Coaches on a message and answers in its thread. */
   async function coachInThread(client: WebClient, team: string, channel: string, thread: string, user: string | undefined, text: string): Promise<void> {
     const caseId = slackCaseId(team, channel, thread);
@@ -87,14 +100,7 @@ export function createSlackApp(deps: SlackDeps): { app: App; mode: SlackReceiver
         text: withoutMentions(text),
         channel: { channel: 'slack', address: { team, channel, thread, ...(user ? { agent: user } : {}) } },
       });
-      const muted = user ? (await store.preferences.get('slack', user)).muted : false;
-      await client.chat.postMessage({
-        channel,
-        thread_ts: thread,
-        text: adviceSummary(r.advice),
-        blocks: muted ? compactAdviceBlocks(r.advice, caseId) : adviceBlocks(r.advice, caseId),
-        metadata: adviceMetadata(r.advice, caseId),
-      });
+      await postAdvice(client, { channel, thread }, user, caseId, r.advice);
       log.info('coached', { channel: 'slack', caseId, emotion: r.advice.emotion, stage: r.advice.stage, step: r.advice.step, escalations: r.escalations.length });
       if (r.escalations.length > 0) {
         const problem = await pings.ping(client, caseId, { team, channel, thread, agent: user });
@@ -246,14 +252,7 @@ export function createSlackApp(deps: SlackDeps): { app: App; mode: SlackReceiver
     const where = await caseAddress(caseId);
     const r = await engine.coach.customerCalmed(caseId);
     if (!where || !r) return;
-    const muted = (await store.preferences.get('slack', userOf(body))).muted;
-    await client.chat.postMessage({
-      channel: where.channel,
-      thread_ts: where.thread,
-      text: adviceSummary(r.advice),
-      blocks: muted ? compactAdviceBlocks(r.advice, caseId) : adviceBlocks(r.advice, caseId),
-      metadata: adviceMetadata(r.advice, caseId),
-    });
+    await postAdvice(client, where, userOf(body), caseId, r.advice);
   }));
 
   app.action(ACTIONS.escalate, guarded('escalate', async ({ client, action }) => {

@@ -77,7 +77,7 @@ export class SupervisorPings {
     const escalations = await this.store.escalations.forCase(caseId);
     if (escalations.length === 0) return undefined;
     const open = escalations.filter((e) => e.acknowledgedBy === undefined);
-    const existing = escalations.flatMap((e) => e.notified).map((n) => PING_REF.exec(n)).find((m) => m !== null);
+    const existing = pingRef(escalations.flatMap((e) => e.notified));
     const permalink = await client.chat
       .getPermalink({ channel: where.channel, message_ts: where.thread })
       .then((r) => r.permalink)
@@ -88,7 +88,7 @@ export class SupervisorPings {
     const metadata = { event_type: 'defuse_escalation', event_payload: { case_id: caseId, reasons: escalations.map((e) => e.reason).join(',') } };
     try {
       if (existing) {
-        const [, pingChannel, ts] = existing;
+        const { channel: pingChannel, ts } = existing;
         const fresh = open.filter((e) => !e.notified.some((n) => n === `slack:${pingChannel}:${ts}`));
         if (fresh.length === 0) return undefined;
         await client.chat.update({ channel: pingChannel!, ts: ts!, text, blocks: pingBlocks(facts), metadata });
@@ -109,12 +109,13 @@ export class SupervisorPings {
     }
   }
 
-  /** Parses a ping reference from an escalation's notified list. */
-  static pingRef(notified: readonly string[]): { channel: string; ts: string } | undefined {
-    for (const n of notified) {
-      const m = PING_REF.exec(n);
-      if (m) return { channel: m[1]!, ts: m[2]! };
-    }
-    return undefined;
+}
+
+/** The ping message recorded in an escalation's "who was pinged" list, if any. */
+function pingRef(notified: readonly string[]): { channel: string; ts: string } | undefined {
+  for (const n of notified) {
+    const m = PING_REF.exec(n);
+    if (m) return { channel: m[1]!, ts: m[2]! };
   }
+  return undefined;
 }

@@ -23,9 +23,6 @@ const SCORE_CAP = 3;
 /** Words count less than the curated readings: they are many and each is weak. */
 export const WORD_WEIGHT = 0.3;
 
-export const FEATURE_GROUPS = ['readings', 'words'] as const;
-export type FeatureGroup = (typeof FEATURE_GROUPS)[number];
-
 /** The named features: everything but the words. */
 export function readingFeatures(r: TurnReading, e: EmotionReading, ctx: FeatureContext): Features {
   const f: Features = new Map();

@@ -34,13 +34,6 @@ export function probabilities(z: readonly number[]): number[] {
   return ex.map((x) => x / sum);
 }
 
-export function predict<L extends string>(model: LinearModel<L>, features: Features): { label: L; p: number } {
-  const p = probabilities(logits(model, features));
-  let best = 0;
-  for (let j = 1; j < p.length; j++) if (p[j]! > p[best]!) best = j;
-  return { label: model.labels[best]!, p: p[best]! };
-}
-
 /**
  * A model laid out for reading one turn without building feature names: word weights are
  * indexed by the token's word id (tokens.ts) and pairs of words by both ids, so scoring a
