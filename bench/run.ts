@@ -16,6 +16,7 @@ import type { Store } from '../src/core/ports/store.ts';
 import { postgresStore } from '../src/storage/postgres/postgres-store.ts';
 import { sqliteStore } from '../src/storage/sqlite/sqlite-store.ts';
 import { benchSlack } from './slack-e2e.ts';
+import { benchTeams } from './teams-e2e.ts';
 
 const engine = createEngine();
 const root = new URL('../', import.meta.url).pathname;
@@ -156,3 +157,11 @@ for (const r of e2e) {
 }
 const [bare, defuse] = e2e;
 console.log(`${'slack throughput, Defuse / bare Bolt'.padEnd(44)} ${(defuse!.perSecond / bare!.perSecond).toFixed(2)}`);
+
+// End to end through Teams: see bench/teams-e2e.ts.
+const teams = await benchTeams();
+for (const r of teams) {
+  console.log(`${`teams message → reply (${r.label})`.padEnd(44)} n=${r.n}  ${r.perSecond.toFixed(0)} activities/s  p50=${r.p50.toFixed(2)} ms  p99=${r.p99.toFixed(2)} ms  (20 concurrent)`);
+}
+const [bareBot, defuseBot] = teams;
+console.log(`${'teams throughput, Defuse / bare CloudAdapter'.padEnd(44)} ${(defuseBot!.perSecond / bareBot!.perSecond).toFixed(2)}`);

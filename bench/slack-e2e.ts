@@ -7,11 +7,11 @@
  */
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SlackDouble } from '../test/slack/slack-double.ts';
+import { runLoad, startTarget, type LoadResult } from './target-process.ts';
 
 const SECRET = '0f0e0d0c0b0a09080706050403020100';
 const CONCURRENCY = 20;
@@ -27,19 +27,7 @@ const MESSAGES = [
   "Honestly I'm not angry, just disappointed: the app keeps crashing when I pay",
 ];
 
-interface Result {
-  label: string;
-  n: number;
-  perSecond: number;
-  p50: number;
-  p99: number;
-}
-
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-async function drive(label: string, base: string, slack: SlackDouble, n: number): Promise<Result> {
+async function drive(label: string, base: string, slack: SlackDouble, n: number): Promise<LoadResult> {
   const waiting = new Map<string, () => void>();
   slack.onCall = (c) => {
     if (c.method !== 'chat.postMessage') return;
@@ -49,10 +37,7 @@ async function drive(label: string, base: string, slack: SlackDouble, n: number)
       done();
     }
   };
-  let seq = 0;
-  const latencies: number[] = [];
-  const one = async () => {
-    const i = seq++;
+  const one = async (i: number): Promise<number> => {
     const ts = `${1_800_000_000 + i}.${String(i % 1000).padStart(6, '0')}`;
     const body = JSON.stringify({
       team_id: 'T1',
@@ -75,62 +60,24 @@ async function drive(label: string, base: string, slack: SlackDouble, n: number)
     await res.arrayBuffer();
     if (res.status !== 200) throw new Error(`${label}: HTTP ${res.status}`);
     await replied;
-    latencies.push(performance.now() - t0);
+    return performance.now() - t0;
   };
-  const worker = async (count: number) => {
-    for (let k = 0; k < count; k++) await one();
-  };
-  // Warm-up: JIT, connection pools, the first auth.test.
-  await Promise.all(Array.from({ length: CONCURRENCY }, () => worker(10)));
-  latencies.length = 0;
-  const start = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, () => worker(Math.ceil(n / CONCURRENCY))));
-  const elapsed = performance.now() - start;
-  latencies.sort((a, b) => a - b);
-  return { label, n: latencies.length, perSecond: (latencies.length / elapsed) * 1000, p50: pct(latencies, 50), p99: pct(latencies, 99) };
+  // The warm-up (JIT, connection pools, the first auth.test) is runLoad's.
+  return runLoad(label, n, CONCURRENCY, one);
 }
 
-/**
- * Each target runs in a process of its own, as the service does in production, so the load
- * generator and the Slack double (in this process) do not compete with it for one event loop.
- */
-async function startTarget(kind: 'bare' | 'defuse', slackUrl: string, dataDir: string): Promise<{ base: string; stop: () => Promise<void> }> {
-  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...profile, new URL('./slack-target.ts', import.meta.url).pathname, kind], {
-    env: { ...process.env, SLACK_API_URL: slackUrl, BENCH_SECRET: SECRET, DATA_DIR: dataDir, LOG_LEVEL: 'error' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening (\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`${kind} target exited with ${code}`)));
-  });
-  return {
-    base: `http://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
-export async function benchSlack(n = 2000): Promise<Result[]> {
+export async function benchSlack(n = 2000): Promise<LoadResult[]> {
   const slack = new SlackDouble();
   slack.record = false;
   await slack.start();
   const dir = mkdtempSync(join(tmpdir(), 'defuse-bench-slack-'));
-  const results: Result[] = [];
+  const results: LoadResult[] = [];
   try {
     for (const [kind, label] of [
       ['bare', 'bare Bolt app'],
       ['defuse', 'Defuse (SQLite)'],
     ] as const) {
-      const target = await startTarget(kind, slack.url, dir);
+      const target = await startTarget('./slack-target.ts', kind, { SLACK_API_URL: slack.url, BENCH_SECRET: SECRET, DATA_DIR: dir });
       try {
         results.push(await drive(label, target.base, slack, n));
       } finally {

@@ -19,6 +19,21 @@ export interface Config {
   port: number;
   /** Slack is on when its bot token and signing secret are both set. */
   slack: SlackConfig | undefined;
+  /** Teams (POST /api/messages) is on unless TEAMS_ENABLED=false. */
+  teams: TeamsConfig | undefined;
+}
+
+export const TEAMS_APP_TYPES = ['SingleTenant', 'MultiTenant', 'UserAssignedMSI'] as const;
+export type TeamsAppType = (typeof TEAMS_APP_TYPES)[number];
+
+export interface TeamsConfig {
+  /** The Azure Bot's app id; unset means unauthenticated, for the Bot Framework Emulator only. */
+  appId: string | undefined;
+  appPassword: string | undefined;
+  appType: TeamsAppType;
+  tenantId: string | undefined;
+  /** Users (Entra object ids or Teams 29: ids) who may act as supervisors besides the registered channel's members. */
+  supervisors: string[];
 }
 
 export interface SlackConfig {
@@ -75,8 +90,9 @@ export function readConfig(env: Env): Config {
   const port = portRaw === undefined ? 3978 : Number(portRaw);
   if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT must be a port number from 0 to 65535 (got "${portRaw}")`);
   const slack = readSlack(env, problems);
+  const teams = readTeams(env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
-  return { dataDir: value(env, 'DATA_DIR') ?? './data', databaseUrl, retentionDays, logLevel: logLevel as LogLevel, port, slack };
+  return { dataDir: value(env, 'DATA_DIR') ?? './data', databaseUrl, retentionDays, logLevel: logLevel as LogLevel, port, slack, teams };
 }
 
 function readSlack(env: Env, problems: string[]): SlackConfig | undefined {
@@ -109,4 +125,36 @@ function readSlack(env: Env, problems: string[]): SlackConfig | undefined {
   if (badUser !== undefined) problems.push(`SUPERVISOR_SLACK_USERS must be a comma-separated list of user ids such as U0123456789 (got "${badUser}")`);
   if (botToken === undefined || (signingSecret === undefined && appToken === undefined)) return undefined;
   return { botToken, signingSecret, appToken, apiUrl, escalationChannel, supervisors };
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function readTeams(env: Env, problems: string[]): TeamsConfig | undefined {
+  const enabled = (value(env, 'TEAMS_ENABLED') ?? 'true').toLowerCase();
+  if (!['true', 'false', '1', '0', 'yes', 'no'].includes(enabled)) problems.push(`TEAMS_ENABLED must be true or false (got "${enabled}")`);
+  if (['false', '0', 'no'].includes(enabled)) return undefined;
+  const appId = value(env, 'MicrosoftAppId');
+  const appPassword = value(env, 'MicrosoftAppPassword');
+  const tenantId = value(env, 'MicrosoftAppTenantId');
+  const typeRaw = value(env, 'MicrosoftAppType') ?? 'SingleTenant';
+  const appType = TEAMS_APP_TYPES.find((t) => t.toLowerCase() === typeRaw.toLowerCase());
+  if (appType === undefined) problems.push(`MicrosoftAppType must be one of ${TEAMS_APP_TYPES.join(', ')} (got "${typeRaw}")`);
+  const supervisors = (value(env, 'SUPERVISOR_TEAMS_USERS') ?? '').split(',').map((u) => u.trim()).filter((u) => u !== '');
+  const badUser = supervisors.find((u) => !GUID.test(u) && !/^29:[\w-]+$/.test(u));
+  if (badUser !== undefined) problems.push(`SUPERVISOR_TEAMS_USERS must be a comma-separated list of Entra object ids (GUIDs) or Teams user ids starting with 29: (got "${badUser}")`);
+  if (appId === undefined) {
+    if (value(env, 'NODE_ENV') === 'production') {
+      problems.push('MicrosoftAppId is missing: in production (NODE_ENV=production) the Teams endpoint will not run unauthenticated. Set MicrosoftAppId (the Azure Bot\'s app id) with its MicrosoftAppPassword and MicrosoftAppTenantId, or TEAMS_ENABLED=false');
+    }
+    if (appPassword !== undefined || tenantId !== undefined) problems.push('MicrosoftAppId is missing while MicrosoftAppPassword or MicrosoftAppTenantId is set: set the Azure Bot\'s app id too');
+    return { appId, appPassword: undefined, appType: appType ?? 'SingleTenant', tenantId: undefined, supervisors };
+  }
+  if (!GUID.test(appId)) problems.push('MicrosoftAppId must be the Azure Bot\'s app id, a GUID like 00000000-0000-0000-0000-000000000000');
+  // Secrets are never echoed: only which one is missing or misplaced.
+  if ((appType === 'SingleTenant' || appType === 'UserAssignedMSI') && (tenantId === undefined || !GUID.test(tenantId))) {
+    problems.push(`MicrosoftAppTenantId must be your Entra tenant id (a GUID) when MicrosoftAppType is ${appType}`);
+  }
+  if (appType === 'UserAssignedMSI' && appPassword !== undefined) problems.push('MicrosoftAppPassword must not be set when MicrosoftAppType is UserAssignedMSI (the managed identity signs in)');
+  if (appType !== 'UserAssignedMSI' && appPassword === undefined) problems.push(`MicrosoftAppPassword is missing: the client secret of the bot's app registration (MicrosoftAppType ${appType ?? typeRaw})`);
+  return { appId, appPassword, appType: appType ?? 'SingleTenant', tenantId, supervisors };
 }

@@ -1,6 +1,7 @@
 /**
  * `npm start`: the Defuse service. Reads and validates the configuration once, opens the
- * store (SQLite in DATA_DIR, or PostgreSQL), loads prompts/, mounts Slack when configured,
+ * store (SQLite in DATA_DIR, or PostgreSQL), loads prompts/, mounts Slack when configured and
+ * Teams (POST /api/messages) unless TEAMS_ENABLED=false,
  * serves GET /healthz, runs the retention job, and shuts down cleanly on SIGTERM/SIGINT.
  */
 import { config as loadDotenv } from 'dotenv';
@@ -13,6 +14,7 @@ import { createHttpServer, type Route } from './http/server.ts';
 import { startRetention } from './jobs/retention.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createSlackApp, SLACK_EVENTS_PATH } from './slack/slack-app.ts';
+import { createTeams } from './teams/teams-app.ts';
 import { openStore } from './storage/open-store.ts';
 
 /** Retention runs at start and then every six hours: deletion a few hours late is fine. */
@@ -42,9 +44,17 @@ export async function startService(config: Config, log: Logger, now: () => Date 
         stopSocket = () => app.stop();
       }
     }
+    if (config.teams) {
+      const { route } = createTeams({ config: config.teams, engine, store, log, now });
+      routes.push(route);
+      if (!config.teams.appId) {
+        log.warn('TEAMS ENDPOINT IS UNAUTHENTICATED: MicrosoftAppId is not set, so /api/messages accepts any caller. Use this only with the Bot Framework Emulator on your own machine; set MicrosoftAppId, MicrosoftAppPassword and MicrosoftAppTenantId (or TEAMS_ENABLED=false) anywhere else');
+      }
+    }
+    const teamsMode = config.teams ? (config.teams.appId ? 'authenticated' : 'unauthenticated') : 'off';
     const server = createHttpServer(
       routes,
-      { ready: () => ready, details: () => ({ store: store.kind, slack: config.slack !== undefined }) },
+      { ready: () => ready, details: () => ({ store: store.kind, slack: config.slack !== undefined, teams: teamsMode }) },
       log,
     );
     await new Promise<void>((resolve, reject) => {
@@ -61,7 +71,7 @@ export async function startService(config: Config, log: Logger, now: () => Date 
       onError: (err) => log.error('retention failed', { code: (err as { code?: string }).code ?? 'internal' }),
     });
     ready = true;
-    log.info('defuse started', { port, store: store.kind, slack: config.slack ? (config.slack.appToken ? 'socket mode' : 'http') : 'off' });
+    log.info('defuse started', { port, store: store.kind, slack: config.slack ? (config.slack.appToken ? 'socket mode' : 'http') : 'off', teams: teamsMode });
     return {
       server,
       store,

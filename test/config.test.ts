@@ -4,7 +4,16 @@ import { createLogger } from '../src/log.ts';
 
 describe('configuration', () => {
   it('defaults to SQLite in ./data, 30 days of retention and info logs', () => {
-    expect(readConfig({})).toEqual({ dataDir: './data', databaseUrl: undefined, retentionDays: 30, logLevel: 'info', port: 3978, slack: undefined });
+    expect(readConfig({})).toEqual({
+      dataDir: './data',
+      databaseUrl: undefined,
+      retentionDays: 30,
+      logLevel: 'info',
+      port: 3978,
+      slack: undefined,
+      // Teams is on by default, unauthenticated (for the Emulator) until MicrosoftAppId is set.
+      teams: { appId: undefined, appPassword: undefined, appType: 'SingleTenant', tenantId: undefined, supervisors: [] },
+    });
   });
 
   it('reports every problem at once, each naming its variable, and never echoes DATABASE_URL', () => {

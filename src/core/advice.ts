@@ -54,6 +54,7 @@ export const AdviceSchema = z.object({
 });
 export type Advice = z.infer<typeof AdviceSchema>;
 export type Source = z.infer<typeof SourceSchema>;
+export type Cue = z.infer<typeof CueSchema>;
 
 export const ReviewSchema = z.object({
   schema: z.literal('defuse.review/1'),

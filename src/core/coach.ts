@@ -48,6 +48,13 @@ export interface CoachDeps {
 /** Turns kept per case: the analysis reads the latest ones; older turns add nothing but cost. */
 const MAX_TURNS = 60;
 
+/**
+ * Separates two customer messages the agent sent Defuse one after the other: pasted lines in
+ * a row are one customer turn, but separate messages in a case are separate turns. A note,
+ * so it is never read as anyone's words.
+ */
+const MESSAGE_BOUNDARY: Turn = { role: 'note', text: 'next message in the case' };
+
 export class Coach {
   private readonly deps: CoachDeps;
   constructor(deps: CoachDeps) {
@@ -74,7 +81,11 @@ export class Coach {
     const redacted = input.turns.map((t) => ({ ...t, text: redact(t.text).text }));
     const id = req.caseId ?? this.deps.newId();
     const existing = await this.storedTurns(id);
-    const advice = await this.deps.analyser.analyse([...(existing?.turns ?? []), ...redacted].slice(-MAX_TURNS), {
+    const before = existing?.turns ?? [];
+    // A new message after a customer turn is the customer's next turn (the agent answered in
+    // between, in their own tool), not more of the same one.
+    const boundary = before.at(-1)?.role === 'customer' && redacted[0]?.role === 'customer' ? [MESSAGE_BOUNDARY] : [];
+    const advice = await this.deps.analyser.analyse([...before, ...boundary, ...redacted].slice(-MAX_TURNS), {
       caseId: id,
       shownWordings: new Set(existing?.shown ?? []),
       notices: input.notices,
@@ -105,7 +116,13 @@ export class Coach {
   private async storedTurns(caseId: string): Promise<{ turns: Turn[]; shown: string[] } | undefined> {
     const c = await this.deps.store.get(caseId);
     if (!c || c.turns.length === 0) return undefined;
-    return { turns: c.turns.map(({ seq: _s, at: _a, assessment: _x, ...t }) => t).slice(-MAX_TURNS), shown: c.shownWordings };
+    const turns: Turn[] = [];
+    c.turns.forEach(({ seq: _s, at, assessment: _x, ...t }, i) => {
+      const prev = c.turns[i - 1];
+      if (prev && prev.role === 'customer' && t.role === 'customer' && prev.at !== at) turns.push(MESSAGE_BOUNDARY);
+      turns.push(t);
+    });
+    return { turns: turns.slice(-MAX_TURNS), shown: c.shownWordings };
   }
 
   /** New wordings for the same reading (the agent asked for another), remembered as shown. */

@@ -4,6 +4,8 @@
  */
 import type { types } from '@slack/bolt';
 import type { Advice, Review } from '../core/advice.ts';
+import { helpLines } from '../core/channel/commands.ts';
+import { distinctCues, meter, trendLine } from '../core/channel/present.ts';
 import type { CaseSummary } from '../core/ports/case-store.ts';
 import type { EscalationRecord } from '../core/ports/escalation-store.ts';
 
@@ -26,21 +28,12 @@ export const ACTIONS = {
 
 type Block = types.KnownBlock;
 
-export function meter(intensity: number): string {
-  const filled = Math.round(intensity * 5);
-  return `${'●'.repeat(filled)}${'○'.repeat(5 - filled)}`;
-}
-
 function section(text: string): Block {
   return { type: 'section', text: { type: 'mrkdwn', text: clip(text) } };
 }
 
 function context(text: string): Block {
   return { type: 'context', elements: [{ type: 'mrkdwn', text: clip(text) }] };
-}
-
-export function adviceSummary(a: Advice): string {
-  return `${a.emotion} (${a.intensity.toFixed(2)}), ${a.stage}: ${a.stepTitle}`;
 }
 
 /** Muted agents (`/defuse mute`) get the essentials: the reading, the step, one wording. */
@@ -56,7 +49,7 @@ export function compactAdviceBlocks(a: Advice, caseId: string): Block[] {
 }
 
 export function adviceBlocks(a: Advice, caseId: string): Block[] {
-  const trend = a.trend.direction ? ` · ${a.trend.direction} (${a.trend.history.map((h) => h.emotion).join(' → ')})` : '';
+  const trend = a.trend.direction ? ` · ${trendLine(a)}` : '';
   const flags = a.flags.length > 0 ? ` · ${a.flags.map((f) => `\`${f}\``).join(' ')}` : '';
   const blocks: Block[] = [
     section(`*Customer:* ${a.emotion} ${meter(a.intensity)} ${a.intensity.toFixed(2)}${trend}\n*Stage:* ${a.stage}${flags}`),
@@ -65,8 +58,7 @@ export function adviceBlocks(a: Advice, caseId: string): Block[] {
     context(`*Avoid:* ${a.avoid.map(escapeText).join(' · ')}`),
   ];
   if (a.cues.length > 0) {
-    const seen = new Set<string>();
-    const cues = a.cues.filter((c) => !seen.has(c.text.toLowerCase()) && seen.add(c.text.toLowerCase())).slice(0, 6);
+    const cues = distinctCues(a);
     blocks.push(context(`*Read from:* ${cues.map((c) => `“${escapeText(c.text)}” (${c.label})`).join(', ')}`));
   }
   blocks.push(context(`*Based on:* ${a.sources.map((s) => `${s.file}, “${escapeText(s.title)}”, ${escapeText(s.section)}`).join('; ')}`));
@@ -177,11 +169,7 @@ export function pingBlocks(p: PingFacts): Block[] {
   return blocks;
 }
 
-export const HELP_TEXT = [
-  '*Defuse* coaches you through a hard customer conversation.',
-  '• DM me, or @mention me in a channel, with what the customer said (or a transcript). I answer in the thread; reply in that thread to continue the same case.',
-  '• `/defuse <what the customer said>`: the same, only you see it.',
-  '• `/defuse review <your draft reply>`: I check the draft before you send it.',
-  '• `/defuse mute`: shorter answers, just the reading, the next step and one wording. `/defuse unmute`: full answers.',
-  '• `/defuse supervise` in a channel: supervisor pings go there (`/defuse supervise off` stops them).',
-].join('\n');
+export const HELP_TEXT = ['*Defuse* coaches you through a hard customer conversation.', ...helpLines('/defuse ', [
+    'DM me, or @mention me in a channel, with what the customer said (or a transcript). I answer in the thread; reply in that thread to continue the same case.',
+    '`/defuse <what the customer said>`: the same, only you see it.',
+  ]).map((l) => `• ${l}`)].join('\n');

@@ -8,11 +8,13 @@ import type { WebClient } from '@slack/web-api';
 import type { SlackConfig } from '../config.ts';
 import type { Advice } from '../core/advice.ts';
 import { DefuseError } from '../core/errors.ts';
+import { parseCommand } from '../core/channel/commands.ts';
 import { handleOnce } from '../core/inbound.ts';
 import type { Store } from '../core/ports/store.ts';
 import type { Engine } from '../engine.ts';
 import type { Logger } from '../log.ts';
-import { ACTIONS, adviceBlocks, adviceMetadata, adviceSummary, compactAdviceBlocks, HELP_TEXT, homeView, pingBlocks, reviewBlocks, wordingBlocks } from './blocks.ts';
+import { adviceSummary } from '../core/channel/present.ts';
+import { ACTIONS, adviceBlocks, adviceMetadata, compactAdviceBlocks, HELP_TEXT, homeView, pingBlocks, reviewBlocks, wordingBlocks } from './blocks.ts';
 import { SupervisorPings, type CaseAddress } from './supervisor-pings.ts';
 
 export interface SlackDeps {
@@ -47,7 +49,7 @@ export type SlackReceiver = { kind: 'http'; receiver: HTTPReceiver } | { kind: '
 
 export function createSlackApp(deps: SlackDeps): { app: App; mode: SlackReceiver } {
   const { config, engine, store, log } = deps;
-  const pings = new SupervisorPings(store, config, log);
+  const pings = new SupervisorPings(store, config, log, deps.now);
   const clientOptions = {
     ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
     // A few retries (honouring Retry-After on rate limits), not Slack's default half hour.
@@ -149,32 +151,46 @@ export function createSlackApp(deps: SlackDeps): { app: App; mode: SlackReceiver
 
   app.command('/defuse', async ({ command, ack, respond, client }) => {
     await ack();
-    const text = command.text.trim();
-    const [word, ...rest] = text.split(/\s+/);
-    const sub = (word ?? '').toLowerCase();
+    const cmd = parseCommand(command.text);
     try {
-      if (sub === '' || sub === 'help') {
-        await respond({ response_type: 'ephemeral', text: HELP_TEXT });
-      } else if (sub === 'review') {
-        const draft = text.slice(word!.length).trim();
-        if (draft === '') {
-          await respond({ response_type: 'ephemeral', text: 'Add your draft after `review`, like `/defuse review I understand, let me check that for you.`' });
+      switch (cmd.kind) {
+        case 'help':
+          await respond({ response_type: 'ephemeral', text: HELP_TEXT });
+          return;
+        case 'review': {
+          if (cmd.draft === '') {
+            await respond({ response_type: 'ephemeral', text: 'Add your draft after `review`, like `/defuse review I understand, let me check that for you.`' });
+            return;
+          }
+          const r = engine.coach.review(cmd.draft);
+          await respond({ response_type: 'ephemeral', text: r.summary, blocks: reviewBlocks(r) });
           return;
         }
-        const r = engine.coach.review(draft);
-        await respond({ response_type: 'ephemeral', text: r.summary, blocks: reviewBlocks(r) });
-      } else if (sub === 'mute' || sub === 'unmute') {
-        await store.preferences.setMuted('slack', command.user_id, sub === 'mute', deps.now().toISOString());
-        await respond({
-          response_type: 'ephemeral',
-          text: sub === 'mute' ? "Muted: I'll keep answers to the reading, the next step and one wording. `/defuse unmute` for full answers." : "Unmuted: you'll get full answers again.",
-        });
-      } else if (sub === 'supervise') {
-        await supervise(client, command.team_id, command.channel_id, command.user_id, rest[0]?.toLowerCase() === 'off', respond);
-      } else {
-        const caseId = slackCaseId(command.team_id, command.channel_id, `cmd-${command.trigger_id}`);
-        const r = await engine.coach.coachCase({ caseId, text, channel: { channel: 'slack', address: { team: command.team_id, channel: command.channel_id, agent: command.user_id } } });
-        await respond({ response_type: 'ephemeral', text: adviceSummary(r.advice), blocks: adviceBlocks(r.advice, caseId).filter((b) => b.type !== 'actions') });
+        case 'mute':
+        case 'unmute':
+          await store.preferences.setMuted('slack', command.user_id, cmd.kind === 'mute', deps.now().toISOString());
+          await respond({
+            response_type: 'ephemeral',
+            text: cmd.kind === 'mute' ? "Muted: I'll keep answers to the reading, the next step and one wording. `/defuse unmute` for full answers." : "Unmuted: you'll get full answers again.",
+          });
+          return;
+        case 'supervise':
+          await supervise(client, command.team_id, command.channel_id, command.user_id, cmd.off, respond);
+          return;
+        case 'drill':
+          await respond({ response_type: 'ephemeral', text: 'Drills are not available yet.' });
+          return;
+        default: {
+          // `/defuse <text>`, `/defuse coach <text>` and `/defuse new <text>` all coach privately.
+          const text = cmd.text;
+          if (text.trim() === '') {
+            await respond({ response_type: 'ephemeral', text: HELP_TEXT });
+            return;
+          }
+          const caseId = slackCaseId(command.team_id, command.channel_id, `cmd-${command.trigger_id}`);
+          const r = await engine.coach.coachCase({ caseId, text, channel: { channel: 'slack', address: { team: command.team_id, channel: command.channel_id, agent: command.user_id } } });
+          await respond({ response_type: 'ephemeral', text: adviceSummary(r.advice), blocks: adviceBlocks(r.advice, caseId).filter((b) => b.type !== 'actions') });
+        }
       }
     } catch (err) {
       log.error('slash command failed', { code: errorCode(err) });

@@ -10,6 +10,7 @@ import type { Store } from '../core/ports/store.ts';
 import type { SlackConfig } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { pingBlocks } from './blocks.ts';
+import { planPing, quietMark } from '../core/escalation/ping-plan.ts';
 
 /** "Who was pinged" entries for Slack: slack:<channel>:<ts> of the ping message. */
 const PING_REF = /^slack:([^:]+):(\d+\.\d+)$/;
@@ -29,8 +30,11 @@ export class SupervisorPings {
   private readonly log: Logger;
   private readonly members = new Map<string, { at: number; ids: Set<string> }>();
 
-  constructor(store: Store, config: SlackConfig, log: Logger) {
+  private readonly now: () => Date;
+
+  constructor(store: Store, config: SlackConfig, log: Logger, now: () => Date) {
     this.store = store;
+    this.now = now;
     this.config = config;
     this.log = log;
   }
@@ -75,9 +79,8 @@ export class SupervisorPings {
       return 'No supervisor channel is set up yet, so nobody was pinged: ask a supervisor to run `/defuse supervise` in their channel, or tell one directly.';
     }
     const escalations = await this.store.escalations.forCase(caseId);
-    if (escalations.length === 0) return undefined;
-    const open = escalations.filter((e) => e.acknowledgedBy === undefined);
-    const existing = pingRef(escalations.flatMap((e) => e.notified));
+    const plan = planPing(escalations, 'slack', this.now());
+    if (plan.kind === 'none') return undefined;
     const permalink = await client.chat
       .getPermalink({ channel: where.channel, message_ts: where.thread })
       .then((r) => r.permalink)
@@ -87,13 +90,18 @@ export class SupervisorPings {
     const text = `A case needs a supervisor: ${escalations.map((e) => e.reason).join(', ')}`;
     const metadata = { event_type: 'defuse_escalation', event_payload: { case_id: caseId, reasons: escalations.map((e) => e.reason).join(',') } };
     try {
-      if (existing) {
-        const { channel: pingChannel, ts } = existing;
-        const fresh = open.filter((e) => !e.notified.some((n) => n === `slack:${pingChannel}:${ts}`));
-        if (fresh.length === 0) return undefined;
-        await client.chat.update({ channel: pingChannel!, ts: ts!, text, blocks: pingBlocks(facts), metadata });
-        await client.chat.postMessage({ channel: pingChannel!, thread_ts: ts!, text: `New reason: ${fresh.map((e) => e.reason.replace(/_/g, ' ')).join(', ')}. ${latest.summary}` });
-        for (const e of fresh) await this.store.escalations.markNotified(caseId, e.reason, `slack:${pingChannel}:${ts}`);
+      if (plan.kind === 'update') {
+        const existing = pingRef(plan.ref);
+        if (!existing) return undefined;
+        await client.chat.update({ channel: existing.channel, ts: existing.ts, text, blocks: pingBlocks(facts), metadata });
+        // Within the quiet period the ping is updated in place only: no thread reply, no buzz.
+        if (plan.announce) {
+          await client.chat.postMessage({ channel: existing.channel, thread_ts: existing.ts, text: `New reason: ${plan.fresh.map((e) => e.reason.replace(/_/g, ' ')).join(', ')}. ${latest.summary}` });
+        }
+        for (const e of plan.fresh) {
+          await this.store.escalations.markNotified(caseId, e.reason, plan.ref);
+          if (!plan.announce) await this.store.escalations.markNotified(caseId, e.reason, quietMark(plan.ref));
+        }
         return undefined;
       }
       const posted = await client.chat.postMessage({ channel, text, blocks: pingBlocks(facts), metadata });
@@ -111,11 +119,8 @@ export class SupervisorPings {
 
 }
 
-/** The ping message recorded in an escalation's "who was pinged" list, if any. */
-function pingRef(notified: readonly string[]): { channel: string; ts: string } | undefined {
-  for (const n of notified) {
-    const m = PING_REF.exec(n);
-    if (m) return { channel: m[1]!, ts: m[2]! };
-  }
-  return undefined;
+/** The Slack message a ping reference ("slack:<channel>:<ts>") points at. */
+function pingRef(ref: string): { channel: string; ts: string } | undefined {
+  const m = PING_REF.exec(ref);
+  return m ? { channel: m[1]!, ts: m[2]! } : undefined;
 }

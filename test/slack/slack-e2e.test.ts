@@ -3,6 +3,7 @@
  * in, Web API calls out to the local Slack double.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { REPING_QUIET_MS } from '../../src/core/escalation/ping-plan.ts';
 import { ACTIONS } from '../../src/slack/blocks.ts';
 import { SHORTCUT_COACH } from '../../src/slack/slack-app.ts';
 import { BOT, clickButton, messageShortcut, nextTs, postSlack, sendEvent, sign, slashCommand, startHarness, type Harness } from './slack-harness.ts';
@@ -174,12 +175,19 @@ describe('Slack: supervisor pings', () => {
     expect(pingText).toContain('Agent has');
     expect(pingText).toMatch(/Customer: (angry|frustrated|hostile|calm|anxious|confused)/);
 
-    // A new reason in the same case: the ping is updated and gets a thread line, no new post.
+    // A new reason soon after: the same ping is updated in place, silently (no thread reply).
     await sendEvent(h, { type: 'app_mention', user: 'U_AGENT', text: `<@${BOT}> now: get me your manager. my lawyer is waiting`, ts: nextTs(), thread_ts: top, channel: 'C_SUPPORT' });
     const [update] = await h.slack.waitFor('chat.update');
     expect(String(body(update!).text)).toContain('demands_manager');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(h.slack.of('chat.postMessage').filter((c) => body(c).channel === 'C_SUP')).toHaveLength(1);
+    // After the quiet period, a further reason updates it again and is announced in its thread.
+    h.advance(REPING_QUIET_MS + 1000);
+    await sendEvent(h, { type: 'app_mention', user: 'U_AGENT', text: `<@${BOT}> customer: keep this up and I will come down to your office and someone is going to get hurt`, ts: nextTs(), thread_ts: top, channel: 'C_SUPPORT' });
+    await h.slack.waitFor('chat.update', 2);
     const supPosts = await h.slack.waitFor('chat.postMessage', 2, (c) => body(c).channel === 'C_SUP');
     expect(body(supPosts[1]!).thread_ts).toBeDefined();
+    expect(String(body(supPosts[1]!).text)).toContain('safety risk');
     // A merely frustrated customer in another thread pings nobody.
     await sendEvent(h, { type: 'app_mention', user: 'U_AGENT', text: `<@${BOT}> customer: still not fixed, this is getting annoying`, ts: nextTs(), channel: 'C_SUPPORT' });
     await new Promise((r) => setTimeout(r, 300));
@@ -195,7 +203,8 @@ describe('Slack: supervisor pings', () => {
     await clickButton(h, ACTIONS.onIt, `slack:T1:C_SUPPORT:${top}`, 'U_SUP', 'C_SUP', pingTs);
     await h.slack.waitFor('chat.postMessage', 1, (c) => body(c).channel === 'C_SUPPORT' && String(body(c).text).includes('is on it'));
     const acked = await h.service.store.escalations.forCase(`slack:T1:C_SUPPORT:${top}`);
-    expect(acked.map((e) => e.acknowledgedBy)).toEqual(['U_SUP', 'U_SUP']);
+    expect(acked.map((e) => e.reason)).toEqual(expect.arrayContaining(['threat_legal', 'demands_manager', 'safety_risk']));
+    expect(acked.every((e) => e.acknowledgedBy === 'U_SUP')).toBe(true);
   });
 
   it('tells the agent in the case thread when the ping cannot be posted', async () => {

@@ -19,6 +19,7 @@ export interface Harness {
   slack: SlackDouble;
   logs: string[];
   base: string;
+  advance(ms: number): void;
   stop(): Promise<void>;
 }
 
@@ -35,12 +36,17 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     ...env,
   });
   const logs: string[] = [];
-  const service = await startService(config, createLogger('info', (l) => logs.push(l)));
+  // The service's clock, which a test can move forward (quiet periods, expiries).
+  let offsetMs = 0;
+  const service = await startService(config, createLogger('info', (l) => logs.push(l)), () => new Date(Date.now() + offsetMs));
   return {
     service,
     slack,
     logs,
     base: `http://127.0.0.1:${service.port}`,
+    advance(ms: number) {
+      offsetMs += ms;
+    },
     async stop() {
       await service.stop();
       await slack.stop();

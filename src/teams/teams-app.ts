@@ -1,0 +1,112 @@
+/**
+ * Teams on the service: the real CloudAdapter with ConfigurationBotFrameworkAuthentication,
+ * mounted at POST /api/messages. The JSON body is parsed here, for this route only: Slack's
+ * signature check needs its own raw body, so there is no global body parser.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity, type TurnContext } from 'botbuilder';
+import { z } from 'zod';
+import type { TeamsConfig } from '../config.ts';
+import type { Store } from '../core/ports/store.ts';
+import type { Engine } from '../engine.ts';
+import type { Route } from '../http/server.ts';
+import type { Logger } from '../log.ts';
+import { APOLOGY, DefuseTeamsBot, errorCode } from './teams-bot.ts';
+
+export const TEAMS_MESSAGES_PATH = '/api/messages';
+/** Bot Framework activities are small; a megabyte is far beyond any real one. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * The CloudAdapter, with its activity processing reachable directly: `process()` would parse
+ * an Express-style request and print every rejected request's stack to the console; Defuse
+ * parses the body itself and logs a 401 as one line.
+ */
+export class DefuseCloudAdapter extends CloudAdapter {
+  handleActivity(authHeader: string, activity: Activity, logic: (ctx: TurnContext) => Promise<void>) {
+    return this.processActivity(authHeader, activity, logic);
+  }
+}
+
+/** The least an activity needs for the adapter to answer it; anything less is a 400. */
+const ActivityShape = z.object({
+  type: z.string().min(1),
+  id: z.string().optional(),
+  serviceUrl: z.url({ protocol: /^https?$/ }),
+  channelId: z.string().min(1),
+  conversation: z.object({ id: z.string().min(1) }).loose(),
+  from: z.object({ id: z.string().min(1) }).loose().optional(),
+  recipient: z.object({ id: z.string() }).loose().optional(),
+  text: z.string().optional(),
+}).loose();
+
+export function createTeams(deps: { config: TeamsConfig; engine: Engine; store: Store; log: Logger; now: () => Date }): { route: Route; adapter: DefuseCloudAdapter; bot: DefuseTeamsBot } {
+  const { config, log } = deps;
+  const auth = new ConfigurationBotFrameworkAuthentication({
+    ...(config.appId ? { MicrosoftAppId: config.appId } : {}),
+    ...(config.appPassword ? { MicrosoftAppPassword: config.appPassword } : {}),
+    ...(config.tenantId ? { MicrosoftAppTenantId: config.tenantId } : {}),
+    ...(config.appId ? { MicrosoftAppType: config.appType } : {}),
+  });
+  const adapter = new DefuseCloudAdapter(auth);
+  adapter.onTurnError = async (ctx, err) => {
+    log.error('teams turn error', { channel: 'teams', code: errorCode(err) });
+    if (ctx.activity.type === 'message') await ctx.sendActivity(APOLOGY).catch(() => undefined);
+  };
+  const bot = new DefuseTeamsBot({ ...deps, adapter });
+
+  const send = (res: ServerResponse, status: number, body?: unknown) => {
+    if (body === undefined) {
+      res.writeHead(status);
+      res.end();
+      return;
+    }
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(JSON.stringify(body));
+  };
+
+  const route: Route = {
+    path: TEAMS_MESSAGES_PATH,
+    async handle(req: IncomingMessage, res: ServerResponse) {
+      if (req.method !== 'POST') return send(res, 405, { error: 'method_not_allowed', message: 'POST Bot Framework activities here.' });
+      const raw = await readBody(req, MAX_BODY_BYTES);
+      if (raw === undefined) return send(res, 413, { error: 'too_large', message: `An activity must be under ${MAX_BODY_BYTES} bytes.` });
+      let json: unknown;
+      try {
+        json = JSON.parse(raw);
+      } catch {
+        return send(res, 400, { error: 'invalid_json', message: 'The body is not JSON.' });
+      }
+      const parsed = ActivityShape.safeParse(json);
+      if (!parsed.success) {
+        const first = parsed.error.issues[0];
+        return send(res, 400, { error: 'invalid_activity', message: `Not a Bot Framework activity: ${first?.path.join('.') || 'body'} ${first?.message ?? ''}`.trim() });
+      }
+      const header = req.headers.authorization ?? '';
+      try {
+        const invoke = await adapter.handleActivity(header, parsed.data as unknown as Activity, (ctx) => bot.run(ctx));
+        return send(res, invoke?.status ?? 200, invoke?.body);
+      } catch (err) {
+        const status = (err as { statusCode?: number }).statusCode;
+        if (status === 401 || status === 403 || (err as Error).name === 'AuthenticationError') {
+          log.warn('teams request refused', { code: 'unauthorized' });
+          return send(res, 401, { error: 'unauthorized' });
+        }
+        log.error('teams request failed', { code: errorCode(err) });
+        return send(res, 500, { error: 'internal' });
+      }
+    },
+  };
+  return { route, adapter, bot };
+}
+
+async function readBody(req: IncomingMessage, max: number): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > max) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

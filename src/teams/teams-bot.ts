@@ -1,0 +1,313 @@
+/**
+ * The Teams side of Defuse: a botbuilder ActivityHandler run by the real CloudAdapter. It turns
+ * Teams activities into coach requests and the Advice back into Adaptive Cards; reading,
+ * storing and escalating are the Coach's, exactly as on Slack.
+ */
+import { ActivityHandler, ActivityTypes, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type TurnContext } from 'botbuilder';
+import type { TeamsConfig } from '../config.ts';
+import type { Advice } from '../core/advice.ts';
+import { helpLines, parseCommand } from '../core/channel/commands.ts';
+import { adviceSummary } from '../core/channel/present.ts';
+import { DefuseError } from '../core/errors.ts';
+import { handleOnce } from '../core/inbound.ts';
+import type { Store } from '../core/ports/store.ts';
+import type { Engine } from '../engine.ts';
+import type { Logger } from '../log.ts';
+import { ADAPTIVE_CARD, adviceCard, helpCard, reviewCard, VERBS, wordingCard, type Card, type Verb } from './cards.ts';
+import { addressOf, channelCaseId, channelRoot, chatCasePrefix, messageText, referenceTo, teamIdOf, tenantOf, userKey, type TeamsAddress } from './conversation.ts';
+import { TeamsPings } from './teams-pings.ts';
+import type { CloudAdapter } from 'botbuilder';
+
+export interface TeamsDeps {
+  config: TeamsConfig;
+  engine: Engine;
+  store: Store;
+  log: Logger;
+  now: () => Date;
+  adapter: CloudAdapter;
+}
+
+export const APOLOGY = "Sorry, something went wrong on my side and I couldn't read that. Please try again in a moment.";
+/**
+ * In a chat (no reply chains) the next message continues the agent's open case while it is
+ * this fresh: a live case rarely pauses for half an hour, and `new` always starts a fresh one.
+ */
+export const CHAT_CASE_IDLE_MS = 30 * 60 * 1000;
+
+const HOW_TO_REACH = [
+  'Message me in a personal chat, or @mention me in a channel or group chat, with what the customer said (or a transcript).',
+  'In a channel, reply in the same reply chain to continue the case; in a chat, keep writing (`new` starts a fresh case).',
+];
+
+export function errorCode(err: unknown): string {
+  if (err instanceof DefuseError) return err.code;
+  const status = (err as { statusCode?: number }).statusCode;
+  return status ? `http_${status}` : ((err as { code?: string }).code ?? 'internal');
+}
+
+const KNOWN_VERBS = new Set<string>(Object.values(VERBS));
+
+type ActionResult = { message: string; card?: Card };
+
+/** The Universal Actions answer that shows a short text to the user (its value is a string, whatever the SDK's type says). */
+function messageResponse(text: string): AdaptiveCardInvokeResponse {
+  return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text as unknown as Record<string, unknown> };
+}
+
+export class DefuseTeamsBot extends ActivityHandler {
+  private readonly deps: TeamsDeps;
+  readonly pings: TeamsPings;
+
+  constructor(deps: TeamsDeps) {
+    super();
+    this.deps = deps;
+    this.pings = new TeamsPings(deps);
+    this.onMessage(async (ctx, next) => {
+      await this.message(ctx);
+      await next();
+    });
+    this.onMembersAdded(async (ctx, next) => {
+      const botId = ctx.activity.recipient?.id;
+      // A welcome once, when Defuse itself is added (installed), not for every colleague who joins.
+      if ((ctx.activity.membersAdded ?? []).some((m) => m.id === botId)) {
+        await ctx.sendActivity({ attachments: [{ contentType: ADAPTIVE_CARD, content: this.help() }] });
+      }
+      await next();
+    });
+  }
+
+  /**
+   * Every activity is handled once, even when Teams redelivers it or two replicas both get
+   * it: the first to claim its id handles it. An invoke seen twice still gets its answer.
+   */
+  override async run(ctx: TurnContext): Promise<void> {
+    const a = ctx.activity;
+    if (a.type !== ActivityTypes.Message && a.type !== ActivityTypes.Invoke) {
+      await super.run(ctx);
+      return;
+    }
+    if (!a.id) {
+      await super.run(ctx);
+      return;
+    }
+    const r = await handleOnce(this.deps.store.events, { source: 'teams', id: `${a.conversation?.id ?? ''}|${a.id}` }, this.deps.now(), () => super.run(ctx));
+    if (r.handled) return;
+    this.deps.log.info('duplicate activity ignored', { channel: 'teams' });
+    if (a.type === ActivityTypes.Invoke) {
+      await ctx.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body: messageResponse('Already done.') } });
+    }
+  }
+
+  private help(): Card {
+    const steps = [...this.deps.engine.content.playbook.values()].sort((x, y) => x.order - y.order);
+    return helpCard(helpLines('', HOW_TO_REACH), steps);
+  }
+
+  private async message(ctx: TurnContext): Promise<void> {
+    const a = ctx.activity;
+    const submitted = a.value as { defuse?: string; caseId?: string } | undefined;
+    // Action.Submit (the fallback of the card buttons) arrives as a message carrying its data.
+    if (submitted && typeof submitted.defuse === 'string') {
+      const result = await this.guard(ctx, 'button', () => this.act(ctx, submitted.defuse!, String(submitted.caseId ?? '')));
+      if (result) await ctx.sendActivity(result.message);
+      return;
+    }
+    const text = messageText(a);
+    const cmd = parseCommand(text);
+    await this.guard(ctx, cmd.kind, async () => {
+      switch (cmd.kind) {
+        case 'help':
+          await ctx.sendActivity({ attachments: [{ contentType: ADAPTIVE_CARD, content: this.help() }] });
+          return;
+        case 'review':
+          if (cmd.draft === '') {
+            await ctx.sendActivity('Add your draft after `review`, like: review I understand, let me check that for you.');
+            return;
+          }
+          await ctx.sendActivity({ attachments: [{ contentType: ADAPTIVE_CARD, content: reviewCard(this.deps.engine.coach.review(cmd.draft)) }] });
+          return;
+        case 'mute':
+        case 'unmute':
+          await this.deps.store.preferences.setMuted('teams', userKey(a), cmd.kind === 'mute', this.deps.now().toISOString());
+          await ctx.sendActivity(cmd.kind === 'mute' ? "Muted: I'll keep answers to the reading, the next step and one wording. Send `unmute` for full answers." : "Unmuted: you'll get full answers again.");
+          return;
+        case 'supervise':
+          await ctx.sendActivity(await this.supervise(ctx, cmd.off));
+          return;
+        case 'drill':
+          await ctx.sendActivity('Drills are not available yet.');
+          return;
+        case 'new':
+          if (cmd.text === '') {
+            await this.closeCurrentChatCase(ctx);
+            await ctx.sendActivity('Ready for a new case: send me what the customer said.');
+            return;
+          }
+          await this.coach(ctx, cmd.text, true);
+          return;
+        default:
+          if (cmd.text === '') {
+            await ctx.sendActivity({ attachments: [{ contentType: ADAPTIVE_CARD, content: this.help() }] });
+            return;
+          }
+          await this.coach(ctx, cmd.text, false);
+      }
+    });
+  }
+
+  /** Runs a handler; a failure gives the agent a short apology (never a stack) and a log line with its code. */
+  private async guard<T>(ctx: TurnContext, what: string, fn: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await fn();
+    } catch (err) {
+      this.deps.log.error('teams turn failed', { channel: 'teams', what, code: errorCode(err) });
+      await ctx.sendActivity(err instanceof DefuseError ? err.userMessage : APOLOGY).catch(() => undefined);
+      return undefined;
+    }
+  }
+
+  private async caseIdFor(ctx: TurnContext, fresh: boolean): Promise<string> {
+    const a = ctx.activity;
+    if (a.conversation?.conversationType === 'channel') return channelCaseId(a);
+    const prefix = chatCasePrefix(a);
+    if (!fresh) {
+      const current = await this.currentChatCase(ctx);
+      if (current) return current;
+    }
+    return `${prefix}${a.id ?? this.deps.now().getTime()}`;
+  }
+
+  /** The agent's open case in this chat, if it is still fresh. */
+  private async currentChatCase(ctx: TurnContext): Promise<string | undefined> {
+    const prefix = chatCasePrefix(ctx.activity);
+    const recent = await this.deps.store.cases.recentForAgent(userKey(ctx.activity), 5);
+    const now = this.deps.now().getTime();
+    return recent.find((c) => c.id.startsWith(prefix) && c.open && now - Date.parse(c.updatedAt) < CHAT_CASE_IDLE_MS)?.id;
+  }
+
+  private async closeCurrentChatCase(ctx: TurnContext): Promise<void> {
+    if (ctx.activity.conversation?.conversationType === 'channel') return;
+    const current = await this.currentChatCase(ctx);
+    if (current) await this.deps.engine.coach.closeCase(current);
+  }
+
+  private async coach(ctx: TurnContext, text: string, fresh: boolean): Promise<void> {
+    const a = ctx.activity;
+    if (fresh) await this.closeCurrentChatCase(ctx);
+    const caseId = await this.caseIdFor(ctx, fresh);
+    const address = addressOf(a, a.conversation?.conversationType === 'channel' ? caseId.slice(`teams:${tenantOf(a)}:`.length) : a.conversation?.id);
+    const r = await this.deps.engine.coach.coachCase({ caseId, text, channel: { channel: 'teams', address } });
+    await this.sendAdvice(ctx, caseId, r.advice);
+    this.deps.log.info('coached', { channel: 'teams', caseId, emotion: r.advice.emotion, stage: r.advice.stage, step: r.advice.step, escalations: r.escalations.length });
+    if (r.escalations.length > 0) {
+      const problem = await this.pings.ping(caseId, address);
+      if (problem) await ctx.sendActivity(problem);
+    }
+  }
+
+  /** The advice card, compact for an agent who muted Defuse; the Advice itself rides in `value` for integrations. */
+  private async sendAdvice(ctx: TurnContext, caseId: string, advice: Advice): Promise<void> {
+    const muted = (await this.deps.store.preferences.get('teams', userKey(ctx.activity))).muted;
+    await ctx.sendActivity({
+      type: ActivityTypes.Message,
+      summary: adviceSummary(advice),
+      attachments: [{ contentType: ADAPTIVE_CARD, content: adviceCard(advice, caseId, { compact: muted }) }],
+      value: { caseId, advice },
+    });
+  }
+
+  private async supervise(ctx: TurnContext, off: boolean): Promise<string> {
+    const a = ctx.activity;
+    const tenant = tenantOf(a);
+    const current = await this.pings.routeFor(tenant);
+    // Anyone may register the first conversation when no supervisors are configured; after
+    // that only supervisors (members of the registered conversation, or SUPERVISOR_TEAMS_USERS).
+    const allowed = (current === undefined && this.deps.config.supervisors.length === 0) || (await this.pings.isSupervisor(tenant, a.from ?? {}));
+    if (!allowed) return 'Only supervisors (members of the current supervisor channel) can change where pings go. Ask one of them to do this.';
+    const at = this.deps.now().toISOString();
+    if (off) {
+      await this.deps.store.routes.set({ platform: 'teams', tenant, target: { off: true }, updatedAt: at });
+      return 'Supervisor pings are off for this organisation.';
+    }
+    // In a channel, pings start new posts in the channel, not replies in this thread.
+    const root = a.conversation?.conversationType === 'channel' ? channelRoot(a.conversation.id) : a.conversation?.id ?? '';
+    const reference = referenceTo({ ...addressOf(a, root) });
+    const teamId = teamIdOf(a);
+    await this.deps.store.routes.set({ platform: 'teams', tenant, target: { reference, ...(teamId ? { teamId } : {}) }, updatedAt: at });
+    return 'Supervisor pings will come to this conversation.';
+  }
+
+  protected override async onAdaptiveCardInvoke(ctx: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    const data = (value.action?.data ?? {}) as { caseId?: string };
+    const verb = value.action?.verb ?? (value.action?.data as { defuse?: string } | undefined)?.defuse ?? '';
+    const result = await this.guard(ctx, 'button', () => this.act(ctx, verb, String(data.caseId ?? '')));
+    if (!result) return messageResponse(APOLOGY);
+    if (result.card) return { statusCode: 200, type: ADAPTIVE_CARD, value: result.card };
+    return messageResponse(result.message);
+  }
+
+  private async caseAddress(caseId: string): Promise<TeamsAddress | undefined> {
+    const c = await this.deps.store.cases.get(caseId);
+    const a = c?.channel?.channel === 'teams' ? c.channel.address : undefined;
+    if (!a?.conversation || !a.serviceUrl) return undefined;
+    return { tenant: '', conversationType: 'personal', channelId: 'msteams', bot: '', agent: '', agentName: '', ...a } as TeamsAddress;
+  }
+
+  /** A card button, from Action.Execute or its Action.Submit fallback. */
+  private async act(ctx: TurnContext, verb: string, caseId: string): Promise<ActionResult> {
+    if (!KNOWN_VERBS.has(verb) || caseId === '') return { message: "I don't know that button. Try `help`." };
+    const coach = this.deps.engine.coach;
+    const gone: ActionResult = { message: 'That case is no longer available (it may have been deleted after the retention period).' };
+    switch (verb as Verb) {
+      case VERBS.another: {
+        const advice = await coach.anotherWording(caseId);
+        if (!advice) return gone;
+        await ctx.sendActivity({ attachments: [{ contentType: ADAPTIVE_CARD, content: wordingCard(advice) }] });
+        return { message: 'Here is another way to say it.' };
+      }
+      case VERBS.calmer: {
+        const r = await coach.customerCalmed(caseId);
+        if (!r) return gone;
+        await this.sendAdvice(ctx, caseId, r.advice);
+        return { message: 'Noted: the customer has calmed down.' };
+      }
+      case VERBS.escalate: {
+        const r = await coach.requestSupervisor(caseId);
+        const where = await this.caseAddress(caseId);
+        if (!r || !where) return gone;
+        const problem = await this.pings.ping(caseId, where);
+        return { message: problem ?? (r.opened ? "I've asked a supervisor to look at this case." : 'A supervisor has already been asked about this case.') };
+      }
+      case VERBS.resolved:
+        return (await coach.closeCase(caseId)) ? { message: 'Marked resolved. Well handled.' } : gone;
+      case VERBS.helpful:
+      case VERBS.notHelpful: {
+        const kind = verb === VERBS.helpful ? 'helpful' : 'not_helpful';
+        const stored = await this.deps.store.cases.addFeedback({ caseId, by: userKey(ctx.activity), kind, at: this.deps.now().toISOString() });
+        if (!stored) return gone;
+        return { message: kind === 'helpful' ? 'Thanks, noted.' : "Thanks, noted. We'll use it to improve the coaching." };
+      }
+      case VERBS.onIt:
+      case VERBS.dismiss:
+        return this.supervisorAction(ctx, caseId, verb === VERBS.dismiss);
+    }
+    return { message: "I don't know that button. Try `help`." };
+  }
+
+  private async supervisorAction(ctx: TurnContext, caseId: string, dismiss: boolean): Promise<ActionResult> {
+    const a = ctx.activity;
+    if (!(await this.pings.isSupervisor(tenantOf(a), a.from ?? {}))) {
+      return { message: 'Only supervisors can take this. If that should be you, ask to be added to the supervisor channel or to SUPERVISOR_TEAMS_USERS.' };
+    }
+    const by = a.from?.name || userKey(a);
+    const at = this.deps.now().toISOString();
+    let took = false;
+    for (const e of await this.deps.store.escalations.forCase(caseId)) if (await this.deps.store.escalations.acknowledge(caseId, e.reason, userKey(a), at)) took = true;
+    const where = await this.caseAddress(caseId);
+    // The card the button was on is the ping: update it in place for everyone in the channel.
+    const card = a.replyToId ? await this.pings.updatePing(ctx, a.replyToId, caseId, where?.agentName || undefined, by, dismiss) : undefined;
+    if (took && !dismiss && where) await this.pings.tellAgent(where, `${by} (supervisor) is on it and will join you on this case.`);
+    const message = dismiss ? 'Dismissed.' : took ? "Thanks, the agent knows you're on it." : 'This case was already taken.';
+    return card ? { message, card } : { message };
+  }
+}
