@@ -58,6 +58,40 @@ describe('Slack configuration', () => {
   });
 });
 
+describe('Teams configuration', () => {
+  const APP = '00000000-1111-2222-3333-444444444444';
+  const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+
+  it('is on by default, unauthenticated, and off with TEAMS_ENABLED=false', () => {
+    expect(readConfig({}).teams).toMatchObject({ appId: undefined, appType: 'SingleTenant' });
+    expect(readConfig({ TEAMS_ENABLED: 'false' }).teams).toBeUndefined();
+    expect(() => readConfig({ TEAMS_ENABLED: 'maybe' })).toThrow(/TEAMS_ENABLED must be true or false/);
+  });
+
+  it('reads a single-tenant bot and a managed identity', () => {
+    expect(readConfig({ MicrosoftAppId: APP, MicrosoftAppPassword: 'pw', MicrosoftAppTenantId: TENANT }).teams).toMatchObject({ appId: APP, appPassword: 'pw', appType: 'SingleTenant', tenantId: TENANT });
+    expect(readConfig({ MicrosoftAppId: APP, MicrosoftAppType: 'userassignedmsi', MicrosoftAppTenantId: TENANT }).teams).toMatchObject({ appType: 'UserAssignedMSI', appPassword: undefined });
+  });
+
+  it('refuses to run unauthenticated in production, and names each malformed Teams variable without echoing the secret', () => {
+    expect(() => readConfig({ NODE_ENV: 'production' })).toThrow(/MicrosoftAppId is missing: in production/);
+    expect(readConfig({ NODE_ENV: 'production', TEAMS_ENABLED: 'false' }).teams).toBeUndefined();
+    let problems: string[] = [];
+    try {
+      readConfig({ MicrosoftAppId: 'my-bot', MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppPassword: 'hunter2-secret', SUPERVISOR_TEAMS_USERS: 'bob' });
+    } catch (err) {
+      problems = (err as ConfigError).problems;
+    }
+    expect(problems.join('\n')).toMatch(/MicrosoftAppId must be the Azure Bot's app id/);
+    expect(problems.join('\n')).toMatch(/MicrosoftAppTenantId must be your Entra tenant id/);
+    expect(problems.join('\n')).toMatch(/MicrosoftAppPassword must not be set when MicrosoftAppType is UserAssignedMSI/);
+    expect(problems.join('\n')).toMatch(/SUPERVISOR_TEAMS_USERS must be/);
+    expect(problems.join('\n')).not.toContain('hunter2-secret');
+    expect(() => readConfig({ MicrosoftAppId: APP, MicrosoftAppTenantId: TENANT })).toThrow(/MicrosoftAppPassword is missing/);
+    expect(() => readConfig({ MicrosoftAppType: 'Global' })).toThrow(/MicrosoftAppType must be one of/);
+  });
+});
+
 describe('logging', () => {
   it('keeps customer text out of logs above debug', () => {
     const lines: string[] = [];
@@ -79,7 +113,7 @@ describe('.env.example', () => {
     const example = parse(readFileSync(new URL('../.env.example', import.meta.url), 'utf8'));
     expect(() => readConfig(example)).not.toThrow();
     const text = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
-    for (const name of ['PORT', 'DATA_DIR', 'DATABASE_URL', 'RETENTION_DAYS', 'LOG_LEVEL', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'SLACK_ESCALATION_CHANNEL', 'SUPERVISOR_SLACK_USERS']) {
+    for (const name of ['PORT', 'DATA_DIR', 'DATABASE_URL', 'RETENTION_DAYS', 'LOG_LEVEL', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'SLACK_ESCALATION_CHANNEL', 'SUPERVISOR_SLACK_USERS', 'TEAMS_ENABLED', 'MicrosoftAppId', 'MicrosoftAppPassword', 'MicrosoftAppType', 'MicrosoftAppTenantId', 'SUPERVISOR_TEAMS_USERS']) {
       expect(text, name).toContain(name);
     }
   });
