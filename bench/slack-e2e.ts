@@ -1,31 +1,17 @@
 /**
  * End-to-end Slack benchmark: signed app_mention events over HTTP into the service, replies
  * timed when chat.postMessage reaches the local Slack double. The same load runs against a
- * bare Bolt app that answers every mention with a fixed text, in the same process and run,
+ * bare Bolt app that answers every mention with a fixed text, in the same run (each in a
+ * process of its own),
  * so the comparison shows what Defuse itself costs. Targets: throughput >= 0.8 of the bare
  * app's; p99 < 50 ms at 20 concurrent requests.
  */
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SlackDouble } from '../test/slack/slack-double.ts';
-import { runLoad, startTarget, type LoadResult } from './target-process.ts';
+import { BENCH_MESSAGES, compareTargets, CONCURRENCY, runLoad, type LoadResult } from './target-process.ts';
 
 const SECRET = '0f0e0d0c0b0a09080706050403020100';
-const CONCURRENCY = 20;
-/**
- * Customer messages across emotions and stages. None calls for a supervisor: a ping is extra
- * Web API calls that the bare app does not make, and pings are rare next to coaching.
- */
-const MESSAGES = [
-  "This is the third time I'm writing about the double charge, I want it refunded today",
-  'this is RIDICULOUS, the app logged me out again and nobody is helping',
-  "I'm really worried, my flight is tomorrow and the passport still hasn't arrived",
-  'ok thanks, that sorts it, have a good day',
-  "Honestly I'm not angry, just disappointed: the app keeps crashing when I pay",
-];
 
 async function drive(label: string, base: string, slack: SlackDouble, n: number): Promise<LoadResult> {
   const waiting = new Map<string, () => void>();
@@ -45,7 +31,7 @@ async function drive(label: string, base: string, slack: SlackDouble, n: number)
       type: 'event_callback',
       event_id: `EvBench${label}${i}`,
       event_time: Math.floor(Date.now() / 1000),
-      event: { type: 'app_mention', user: 'U_AGENT', text: `<@UBOT> ${MESSAGES[i % MESSAGES.length]}`, ts, event_ts: ts, channel: 'C_BENCH' },
+      event: { type: 'app_mention', user: 'U_AGENT', text: `<@UBOT> ${BENCH_MESSAGES[i % BENCH_MESSAGES.length]}`, ts, event_ts: ts, channel: 'C_BENCH' },
       authorizations: [{ team_id: 'T1', user_id: 'UBOT', is_bot: true }],
     });
     const stamp = Math.floor(Date.now() / 1000);
@@ -70,23 +56,9 @@ export async function benchSlack(n = 2000): Promise<LoadResult[]> {
   const slack = new SlackDouble();
   slack.record = false;
   await slack.start();
-  const dir = mkdtempSync(join(tmpdir(), 'defuse-bench-slack-'));
-  const results: LoadResult[] = [];
   try {
-    for (const [kind, label] of [
-      ['bare', 'bare Bolt app'],
-      ['defuse', 'Defuse (SQLite)'],
-    ] as const) {
-      const target = await startTarget('./slack-target.ts', kind, { SLACK_API_URL: slack.url, BENCH_SECRET: SECRET, DATA_DIR: dir });
-      try {
-        results.push(await drive(label, target.base, slack, n));
-      } finally {
-        await target.stop();
-      }
-    }
+    return await compareTargets('./slack-target.ts', 'bare Bolt app', { SLACK_API_URL: slack.url, BENCH_SECRET: SECRET }, (label, base) => drive(label, base, slack, n));
   } finally {
     await slack.stop();
-    rmSync(dir, { recursive: true, force: true });
   }
-  return results;
 }

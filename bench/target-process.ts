@@ -4,6 +4,25 @@
  * process) do not compete with it for one event loop. The target prints "listening <port>".
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Customer messages across emotions and stages, the same on every platform. None calls for a
+ * supervisor: a ping is extra platform calls that the bare app does not make, and pings are rare
+ * next to coaching.
+ */
+export const BENCH_MESSAGES = [
+  "This is the third time I'm writing about the double charge, I want it refunded today",
+  'this is RIDICULOUS, the app logged me out again and nobody is helping',
+  "I'm really worried, my flight is tomorrow and the passport still hasn't arrived",
+  'ok thanks, that sorts it, have a good day',
+  "Honestly I'm not angry, just disappointed: the app keeps crashing when I pay",
+];
+
+/** Twenty requests in flight: the load the Slack issue's p99 target names. */
+export const CONCURRENCY = 20;
 
 export async function startTarget(script: string, kind: string, env: Record<string, string>): Promise<{ base: string; stop: () => Promise<void> }> {
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
@@ -59,4 +78,34 @@ export async function runLoad(label: string, n: number, concurrency: number, one
   const elapsed = performance.now() - start;
   latencies.sort((a, b) => a - b);
   return { label, n: latencies.length, perSecond: (latencies.length / elapsed) * 1000, p50: pct(latencies, 50), p99: pct(latencies, 99) };
+}
+
+/**
+ * Runs the same load against the bare SDK target and then Defuse, one process at a time, with
+ * a fresh data directory for the run. `drive(label, base)` runs the load against one target.
+ */
+export async function compareTargets(
+  script: string,
+  bareLabel: string,
+  env: Record<string, string>,
+  drive: (label: string, base: string) => Promise<LoadResult>,
+): Promise<LoadResult[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'defuse-bench-e2e-'));
+  const results: LoadResult[] = [];
+  try {
+    for (const [kind, label] of [
+      ['bare', bareLabel],
+      ['defuse', 'Defuse (SQLite)'],
+    ] as const) {
+      const target = await startTarget(script, kind, { ...env, DATA_DIR: dir });
+      try {
+        results.push(await drive(label, target.base));
+      } finally {
+        await target.stop();
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return results;
 }
