@@ -14,7 +14,6 @@ import { createHttpServer, type Route } from './http/server.ts';
 import { startRetention } from './jobs/retention.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createSlackApp, SLACK_EVENTS_PATH } from './slack/slack-app.ts';
-import { createTeams } from './teams/teams-app.ts';
 import { openStore } from './storage/open-store.ts';
 
 /** Retention runs at start and then every six hours: deletion a few hours late is fine. */
@@ -45,6 +44,8 @@ export async function startService(config: Config, log: Logger, now: () => Date 
       }
     }
     if (config.teams) {
+      // botbuilder is a large module tree: loaded only when Teams is on.
+      const { createTeams } = await import('./teams/teams-app.ts');
       const { route } = createTeams({ config: config.teams, engine, store, log, now });
       routes.push(route);
       if (!config.teams.appId) {

@@ -55,6 +55,12 @@ const MAX_TURNS = 60;
  */
 const MESSAGE_BOUNDARY: Turn = { role: 'note', text: 'next message in the case' };
 
+/** The case's turns followed by one more of its messages, with a boundary when both sides are the customer's. */
+function withMessage(turns: readonly Turn[], message: readonly Turn[]): Turn[] {
+  const boundary = turns.at(-1)?.role === 'customer' && message[0]?.role === 'customer' ? [MESSAGE_BOUNDARY] : [];
+  return [...turns, ...boundary, ...message];
+}
+
 export class Coach {
   private readonly deps: CoachDeps;
   constructor(deps: CoachDeps) {
@@ -81,11 +87,9 @@ export class Coach {
     const redacted = input.turns.map((t) => ({ ...t, text: redact(t.text).text }));
     const id = req.caseId ?? this.deps.newId();
     const existing = await this.storedTurns(id);
-    const before = existing?.turns ?? [];
     // A new message after a customer turn is the customer's next turn (the agent answered in
     // between, in their own tool), not more of the same one.
-    const boundary = before.at(-1)?.role === 'customer' && redacted[0]?.role === 'customer' ? [MESSAGE_BOUNDARY] : [];
-    const advice = await this.deps.analyser.analyse([...before, ...boundary, ...redacted].slice(-MAX_TURNS), {
+    const advice = await this.deps.analyser.analyse(withMessage(existing?.turns ?? [], redacted).slice(-MAX_TURNS), {
       caseId: id,
       shownWordings: new Set(existing?.shown ?? []),
       notices: input.notices,
@@ -116,11 +120,15 @@ export class Coach {
   private async storedTurns(caseId: string): Promise<{ turns: Turn[]; shown: string[] } | undefined> {
     const c = await this.deps.store.get(caseId);
     if (!c || c.turns.length === 0) return undefined;
-    const turns: Turn[] = [];
+    // Turns committed together (one `at`) came in one message.
+    let turns: Turn[] = [];
+    let message: Turn[] = [];
     c.turns.forEach(({ seq: _s, at, assessment: _x, ...t }, i) => {
-      const prev = c.turns[i - 1];
-      if (prev && prev.role === 'customer' && t.role === 'customer' && prev.at !== at) turns.push(MESSAGE_BOUNDARY);
-      turns.push(t);
+      message.push(t);
+      if (c.turns[i + 1]?.at !== at) {
+        turns = withMessage(turns, message);
+        message = [];
+      }
     });
     return { turns: turns.slice(-MAX_TURNS), shown: c.shownWordings };
   }
@@ -151,6 +159,18 @@ export class Coach {
   async customerCalmed(caseId: string): Promise<CoachResult | undefined> {
     if (!(await this.storedTurns(caseId))) return undefined;
     return this.coachCase({ caseId, turns: [{ role: 'note', text: 'The agent reports that the customer has calmed down.', signal: 'calmed' }] });
+  }
+
+  /**
+   * A supervisor takes the case: every open escalation of it is acknowledged by them. False
+   * when there was nothing left to take (another supervisor was first).
+   */
+  async takeCase(caseId: string, by: string): Promise<boolean> {
+    if (!this.deps.escalations) return false;
+    const at = this.deps.now().toISOString();
+    let took = false;
+    for (const e of await this.deps.escalations.forCase(caseId)) if (await this.deps.escalations.acknowledge(caseId, e.reason, by, at)) took = true;
+    return took;
   }
 
   async closeCase(caseId: string): Promise<boolean> {

@@ -16,7 +16,13 @@ export interface Health {
   details: () => Record<string, string | number | boolean>;
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+/** A JSON answer, or an empty one when there is no body (an invoke that returns nothing). */
+export function send(res: ServerResponse, status: number, body?: unknown): void {
+  if (body === undefined) {
+    res.writeHead(status);
+    res.end();
+    return;
+  }
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
   res.end(JSON.stringify(body));
 }

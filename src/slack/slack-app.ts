@@ -13,7 +13,7 @@ import { handleOnce } from '../core/inbound.ts';
 import type { Store } from '../core/ports/store.ts';
 import type { Engine } from '../engine.ts';
 import type { Logger } from '../log.ts';
-import { adviceSummary } from '../core/channel/present.ts';
+import { adviceSummary, APOLOGY } from '../core/channel/present.ts';
 import { ACTIONS, adviceBlocks, adviceMetadata, compactAdviceBlocks, HELP_TEXT, homeView, pingBlocks, reviewBlocks, wordingBlocks } from './blocks.ts';
 import { SupervisorPings, type CaseAddress } from './supervisor-pings.ts';
 
@@ -28,7 +28,6 @@ export interface SlackDeps {
 export const SLACK_EVENTS_PATH = '/slack/events';
 /** The callback id of the message shortcut, as in manifest/slack.yaml. */
 export const SHORTCUT_COACH = 'defuse_coach_message';
-const APOLOGY = "Sorry, something went wrong on my side and I couldn't read that. Please try again in a moment.";
 
 /** One case per Slack thread. */
 export function slackCaseId(team: string, channel: string, thread: string): string {
@@ -299,10 +298,7 @@ export function createSlackApp(deps: SlackDeps): { app: App; mode: SlackReceiver
         if (ch) await client.chat.postEphemeral({ channel: ch, user, text: 'Only supervisors can take this. If that should be you, ask to be added to this channel or to SUPERVISOR_SLACK_USERS.' });
         return;
       }
-      const at = deps.now().toISOString();
-      const escalations = await store.escalations.forCase(caseId);
-      let took = false;
-      for (const e of escalations) if (await store.escalations.acknowledge(caseId, e.reason, user, at)) took = true;
+      const took = await engine.coach.takeCase(caseId, user);
       const where = await caseAddress(caseId);
       if (ch && ts) {
         const latest = await store.escalations.forCase(caseId);

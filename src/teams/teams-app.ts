@@ -9,9 +9,10 @@ import { z } from 'zod';
 import type { TeamsConfig } from '../config.ts';
 import type { Store } from '../core/ports/store.ts';
 import type { Engine } from '../engine.ts';
-import type { Route } from '../http/server.ts';
+import { send, type Route } from '../http/server.ts';
 import type { Logger } from '../log.ts';
-import { APOLOGY, DefuseTeamsBot, errorCode } from './teams-bot.ts';
+import { APOLOGY } from '../core/channel/present.ts';
+import { DefuseTeamsBot, errorCode } from './teams-bot.ts';
 
 export const TEAMS_MESSAGES_PATH = '/api/messages';
 /** Bot Framework activities are small; a megabyte is far beyond any real one. */
@@ -54,16 +55,6 @@ export function createTeams(deps: { config: TeamsConfig; engine: Engine; store: 
     if (ctx.activity.type === 'message') await ctx.sendActivity(APOLOGY).catch(() => undefined);
   };
   const bot = new DefuseTeamsBot({ ...deps, adapter });
-
-  const send = (res: ServerResponse, status: number, body?: unknown) => {
-    if (body === undefined) {
-      res.writeHead(status);
-      res.end();
-      return;
-    }
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-    res.end(JSON.stringify(body));
-  };
 
   const route: Route = {
     path: TEAMS_MESSAGES_PATH,

@@ -7,7 +7,7 @@ import { ActivityHandler, ActivityTypes, type AdaptiveCardInvokeResponse, type A
 import type { TeamsConfig } from '../config.ts';
 import type { Advice } from '../core/advice.ts';
 import { helpLines, parseCommand } from '../core/channel/commands.ts';
-import { adviceSummary } from '../core/channel/present.ts';
+import { adviceSummary, APOLOGY } from '../core/channel/present.ts';
 import { DefuseError } from '../core/errors.ts';
 import { handleOnce } from '../core/inbound.ts';
 import type { Store } from '../core/ports/store.ts';
@@ -27,7 +27,6 @@ export interface TeamsDeps {
   adapter: CloudAdapter;
 }
 
-export const APOLOGY = "Sorry, something went wrong on my side and I couldn't read that. Please try again in a moment.";
 /**
  * In a chat (no reply chains) the next message continues the agent's open case while it is
  * this fresh: a live case rarely pauses for half an hour, and `new` always starts a fresh one.
@@ -300,9 +299,7 @@ export class DefuseTeamsBot extends ActivityHandler {
       return { message: 'Only supervisors can take this. If that should be you, ask to be added to the supervisor channel or to SUPERVISOR_TEAMS_USERS.' };
     }
     const by = a.from?.name || userKey(a);
-    const at = this.deps.now().toISOString();
-    let took = false;
-    for (const e of await this.deps.store.escalations.forCase(caseId)) if (await this.deps.store.escalations.acknowledge(caseId, e.reason, userKey(a), at)) took = true;
+    const took = await this.deps.engine.coach.takeCase(caseId, userKey(a));
     const where = await this.caseAddress(caseId);
     // The card the button was on is the ping: update it in place for everyone in the channel.
     const card = a.replyToId ? await this.pings.updatePing(ctx, a.replyToId, caseId, where?.agentName || undefined, by, dismiss) : undefined;

@@ -4,6 +4,7 @@
  * told to fail a method once (rate limit with Retry-After, channel errors).
  */
 import { createServer, type Server } from 'node:http';
+import { listenLoopback } from '../support/service-harness.ts';
 
 export interface Call {
   method: string;
@@ -52,10 +53,7 @@ export class SlackDouble {
         res.end(JSON.stringify(this.answer(method, body)));
       });
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', () => resolve()));
-    const a = this.server.address();
-    const port = typeof a === 'object' && a ? a.port : 0;
-    this.origin = `http://127.0.0.1:${port}`;
+    this.origin = await listenLoopback(this.server);
     this.url = `${this.origin}/api/`;
   }
 

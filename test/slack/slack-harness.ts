@@ -3,54 +3,26 @@
  * double, and sends it requests signed the way Slack signs them (v0 HMAC-SHA256).
  */
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { readConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/log.ts';
-import { startService, type Service } from '../../src/main.ts';
+import { startTestService, type TestService } from '../support/service-harness.ts';
 import { SlackDouble } from './slack-double.ts';
 
 export const SECRET = '8f742231b10e8888abcd99eeeeee85a5';
 export const BOT = 'UBOT';
 
-export interface Harness {
-  service: Service;
+export interface Harness extends TestService {
   slack: SlackDouble;
-  logs: string[];
-  base: string;
-  advance(ms: number): void;
-  stop(): Promise<void>;
 }
 
 export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
   const slack = new SlackDouble();
   await slack.start();
-  const dir = mkdtempSync(join(tmpdir(), 'defuse-slack-'));
-  const config = readConfig({
-    PORT: '0',
-    DATA_DIR: dir,
-    SLACK_BOT_TOKEN: 'xoxb-test-token',
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: slack.url,
-    ...env,
-  });
-  const logs: string[] = [];
-  // The service's clock, which a test can move forward (quiet periods, expiries).
-  let offsetMs = 0;
-  const service = await startService(config, createLogger('info', (l) => logs.push(l)), () => new Date(Date.now() + offsetMs));
+  const t = await startTestService({ SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.url, ...env });
   return {
-    service,
+    ...t,
     slack,
-    logs,
-    base: `http://127.0.0.1:${service.port}`,
-    advance(ms: number) {
-      offsetMs += ms;
-    },
     async stop() {
-      await service.stop();
+      await t.stop();
       await slack.stop();
-      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -4,6 +4,7 @@
  * documented shapes, records them, and can be told to fail a call (429 with Retry-After, 5xx).
  */
 import { createServer, type Server } from 'node:http';
+import { listenLoopback } from '../support/service-harness.ts';
 
 export interface ConnectorCall {
   kind: 'send' | 'reply' | 'update' | 'member' | 'other';
@@ -77,9 +78,7 @@ export class ConnectorDouble {
         res.end(JSON.stringify(kind === 'update' ? { id } : { id: call.returnedId }));
       });
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', () => resolve()));
-    const a = this.server.address();
-    this.url = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}/`;
+    this.url = `${await listenLoopback(this.server)}/`;
   }
 
   async stop(): Promise<void> {

@@ -2,52 +2,31 @@
  * Runs the real service (src/main.ts startService) with Teams on, and POSTs Bot Framework
  * activities to /api/messages whose serviceUrl points at the local connector double.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { readConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/log.ts';
-import { startService, type Service } from '../../src/main.ts';
+import { startTestService, type TestService } from '../support/service-harness.ts';
 import { ConnectorDouble } from './connector-double.ts';
 
 export const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 export const BOT_ID = '28:defuse-bot';
 
-export interface TeamsHarness {
-  service: Service;
+export interface TeamsHarness extends TestService {
   connector: ConnectorDouble;
-  logs: string[];
-  base: string;
-  advance(ms: number): void;
   post(activity: Record<string, unknown>, headers?: Record<string, string>): Promise<{ status: number; body: string }>;
-  stop(): Promise<void>;
 }
 
 export async function startTeamsHarness(env: Record<string, string> = {}): Promise<TeamsHarness> {
   const connector = new ConnectorDouble();
   await connector.start();
-  const dir = mkdtempSync(join(tmpdir(), 'defuse-teams-'));
-  const config = readConfig({ PORT: '0', DATA_DIR: dir, ...env });
-  const logs: string[] = [];
-  let offsetMs = 0;
-  const service = await startService(config, createLogger('info', (l) => logs.push(l)), () => new Date(Date.now() + offsetMs));
-  const base = `http://127.0.0.1:${service.port}`;
+  const t = await startTestService(env);
   return {
-    service,
+    ...t,
     connector,
-    logs,
-    base,
-    advance(ms) {
-      offsetMs += ms;
-    },
     async post(activity, headers = {}) {
-      const r = await fetch(`${base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(activity) });
+      const r = await fetch(`${t.base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(activity) });
       return { status: r.status, body: await r.text() };
     },
     async stop() {
-      await service.stop();
+      await t.stop();
       await connector.stop();
-      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

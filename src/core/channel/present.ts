@@ -4,6 +4,9 @@
  */
 import type { Advice, Cue } from '../advice.ts';
 
+/** What an agent reads when something failed on Defuse's side: short, and never a stack trace. */
+export const APOLOGY = "Sorry, something went wrong on my side and I couldn't read that. Please try again in a moment.";
+
 /** Intensity as five dots: readable at a glance, and in a notification preview. */
 export function meter(intensity: number): string {
   const filled = Math.round(Math.min(1, Math.max(0, intensity)) * 5);
