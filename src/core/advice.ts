@@ -1,6 +1,7 @@
 /**
  * The coach's answer. Every channel renders this object; the CLI prints it with --json;
- * integrations receive it as is. Validated with zod before it leaves the core.
+ * integrations receive it as is. The schema is the published contract: typed code builds the
+ * object, the tests hold every answer to the schema, and answers from a model are parsed with it.
  */
 import { z } from 'zod';
 import { BehaviourSchema, EmotionSchema, FlagSchema, StageSchema, StepSchema, TrendSchema } from './taxonomy.ts';

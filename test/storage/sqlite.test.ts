@@ -56,3 +56,42 @@ describe('sqlite migrations', () => {
     await s.close();
   });
 });
+
+describe('sqlite group commit', () => {
+  const entry = (text: string) => ({ turns: [{ role: 'customer' as const, text }], shownWordings: [], stepsTaken: [], at: new Date().toISOString() });
+
+  it('commits the writes of one event-loop turn together, and a failing write rolls back alone', async () => {
+    const s = sqliteStore(join(root, 'group', 'defuse.sqlite'));
+    const begins: string[] = [];
+    const exec = s.db.db.exec.bind(s.db.db);
+    s.db.db.exec = (sql: string) => {
+      if (sql.startsWith('BEGIN')) begins.push(sql);
+      exec(sql);
+    };
+    const results = await Promise.allSettled([
+      s.cases.append('a', entry('first')),
+      // No such case: the foreign key refuses the escalation.
+      s.escalations.open({ caseId: 'missing', reason: 'legal', summary: 'x', at: new Date().toISOString() }),
+      s.cases.append('b', entry('second')),
+      s.events.claim('slack', 'Ev1', new Date(Date.now() + 60_000).toISOString()),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect(begins).toHaveLength(1);
+    expect((await s.cases.get('a'))?.turns.map((t) => t.text)).toEqual(['first']);
+    expect((await s.cases.get('b'))?.turns.map((t) => t.text)).toEqual(['second']);
+    expect(await s.escalations.forCase('missing')).toEqual([]);
+    expect(await s.events.claim('slack', 'Ev1', new Date().toISOString())).toBe(false);
+    await s.close();
+  });
+
+  it('writes what is still queued when the store closes', async () => {
+    const p = join(root, 'group-close', 'defuse.sqlite');
+    const s = sqliteStore(p);
+    const pending = s.cases.append('c', entry('last words'));
+    await s.close();
+    await pending;
+    const again = sqliteStore(p);
+    expect((await again.cases.get('c'))?.turns.map((t) => t.text)).toEqual(['last words']);
+    await again.close();
+  });
+});

@@ -3,7 +3,8 @@
  * In a weight map a key that starts with "!" is not cancelled by a negator before it
  * (use it for phrases whose meaning survives "not", such as "not acceptable").
  */
-import { PhraseMatcher, type PhraseEntry } from '../text/phrase-matcher.ts';
+import { PhraseMatcher, type PhraseEntry, type PhraseMatch } from '../text/phrase-matcher.ts';
+import type { Token } from '../text/tokens.ts';
 import { CONTENT_FILES, type Content } from '../content/schema.ts';
 import { withPatternContext } from '../content/check-content.ts';
 import type { Models } from './learned.ts';
@@ -21,6 +22,8 @@ export interface Lexicons {
   insults: PhraseMatcher<'insult'>;
   insultNouns: PhraseMatcher<'insult'>;
   acronyms: ReadonlySet<string>;
+  /** The seven lexicons above that read every customer turn, combined for one pass (matchTurn). */
+  turnPass: PhraseMatcher<string>;
   narrator: PhraseMatcher<'narrator'>;
   coachQuestions: PhraseMatcher<'coach'>;
   agentActions: PhraseMatcher<Step>;
@@ -79,7 +82,7 @@ export function compileLexicons(content: Content): Lexicons {
     }
     flagNots.push(...fromList(flag, entry.not));
   }
-  const lex: Lexicons = {
+  const parts = {
     emotion: build(f.emotion, 'emotion', fromWeights(content.emotion)),
     stage: build(f.stage, 'stage', fromWeights(content.stage)),
     flags: build(f.flags, 'cues', flagCues),
@@ -101,6 +104,35 @@ export function compileLexicons(content: Content): Lexicons {
     ...compiledModels(content),
     remedy: build(f.slots, 'remedy', content.slots.remedy.map(([pattern], i) => ({ pattern, label: String(i), weight: 1, negatable: false }))),
   };
+  const lex: Lexicons = { ...parts, turnPass: turnPass(parts) };
   cache.set(content.emotion, lex);
   return lex;
+}
+
+export interface TurnMatches {
+  emotion: PhraseMatch<Emotion>[];
+  stage: PhraseMatch<Stage>[];
+  flags: PhraseMatch<Flag>[];
+  flagBlockers: PhraseMatch<Flag>[];
+  insultNouns: PhraseMatch<'insult'>[];
+  profanity: PhraseMatch<'profanity'>[];
+  intensifiers: PhraseMatch<'intensifier'>[];
+}
+
+function turnPass(lex: Omit<Lexicons, 'turnPass'>): PhraseMatcher<string> {
+  return PhraseMatcher.combine([lex.emotion, lex.stage, lex.flags, lex.flagBlockers, lex.insultNouns, lex.profanity, lex.intensifiers]);
+}
+
+/** What the turn lexicons find in one turn, in one pass over its tokens. */
+export function matchTurn(lex: Lexicons, tokens: Token[]): TurnMatches {
+  const [emotion, stage, flags, flagBlockers, insultNouns, profanity, intensifiers] = lex.turnPass.matchGroups(tokens, 7);
+  return {
+    emotion: emotion as PhraseMatch<Emotion>[],
+    stage: stage as PhraseMatch<Stage>[],
+    flags: flags as PhraseMatch<Flag>[],
+    flagBlockers: flagBlockers as PhraseMatch<Flag>[],
+    insultNouns: insultNouns as PhraseMatch<'insult'>[],
+    profanity: profanity as PhraseMatch<'profanity'>[],
+    intensifiers: intensifiers as PhraseMatch<'intensifier'>[],
+  };
 }

@@ -6,7 +6,7 @@
 import { EMOTIONS, FLAGS, STAGES, type Emotion, type Flag, type Stage } from '../taxonomy.ts';
 import { tokenize, type Token } from '../text/tokens.ts';
 import type { PhraseMatch } from '../text/phrase-matcher.ts';
-import type { Lexicons } from './lexicon.ts';
+import { matchTurn, type Lexicons, type TurnMatches } from './lexicon.ts';
 import type { Cue } from './cue.ts';
 
 export interface SurfaceSignals {
@@ -62,7 +62,7 @@ function isInsult(lex: Lexicons, tokens: Token[], i: number): number {
 }
 
 /** Finds insults aimed at a person; profanity about a thing is left to intensity. */
-function findAbuse(lex: Lexicons, text: string, tokens: Token[], turn: number): Cue[] {
+function findAbuse(lex: Lexicons, found: TurnMatches, text: string, tokens: Token[], turn: number): Cue[] {
   const cues: Cue[] = [];
   const add = (a: number, b: number) => cues.push({ ...span(text, tokens, a, b), turn, signal: 'flag', label: 'abusive_language', weight: 2 });
   for (let i = 0; i < tokens.length; i++) {
@@ -102,7 +102,7 @@ function findAbuse(lex: Lexicons, text: string, tokens: Token[], turn: number): 
   }
   // Name-calling needs no "you": "bye, moron", "your clown of a driver". Not when the
   // customer says it of themselves ("I'm such an idiot").
-  for (const m of lex.insultNouns.match(tokens)) {
+  for (const m of found.insultNouns) {
     const before = tokens.slice(Math.max(0, m.startTok - 4), m.startTok).map((t) => t.norm);
     if (before.some((w, k) => SELF.has(w) || (w === 'i' && before[k + 1] === 'am'))) continue;
     if (cues.some((c) => c.start <= tokens[m.startTok]!.start && c.end >= tokens[m.endTok - 1]!.end)) continue;
@@ -119,6 +119,7 @@ function count(text: string, re: RegExp): number {
 
 export function readTurn(lex: Lexicons, text: string, turn: number, reported = false): TurnReading {
   const tokens = tokenize(text);
+  const found = matchTurn(lex, tokens);
   const emotion = zero(EMOTIONS);
   const stage = zero(STAGES);
   const flags = new Map<Flag, Cue[]>();
@@ -133,7 +134,7 @@ export function readTurn(lex: Lexicons, text: string, turn: number, reported = f
 
   // The same phrase counts at most twice: "again… again… again" is not three times the evidence.
   const seen = new Map<string, number>();
-  for (const m of lex.emotion.match(tokens)) {
+  for (const m of found.emotion) {
     const key = m.entry.pattern;
     const n = (seen.get(key) ?? 0) + 1;
     seen.set(key, n);
@@ -150,14 +151,14 @@ export function readTurn(lex: Lexicons, text: string, turn: number, reported = f
     if (m.entry.weight >= 0.3) cues.push(cue(m, 'emotion', m.entry.label, m.entry.weight));
   }
 
-  for (const m of lex.stage.match(tokens)) {
+  for (const m of found.stage) {
     if (m.negated) continue;
     stage[m.entry.label] += m.entry.weight;
     if (m.entry.weight >= 0.5) cues.push(cue(m, 'stage', m.entry.label, m.entry.weight));
   }
 
-  const blockers = lex.flagBlockers.match(tokens);
-  for (const m of lex.flags.match(tokens)) {
+  const blockers = found.flagBlockers;
+  for (const m of found.flags) {
     if (m.negated) continue;
     const flag = m.entry.label;
     // A blocker that overlaps the cue means the cue is about something else.
@@ -168,7 +169,7 @@ export function readTurn(lex: Lexicons, text: string, turn: number, reported = f
     else flags.set(flag, [c]);
   }
 
-  const abuse = findAbuse(lex, text, tokens, turn);
+  const abuse = findAbuse(lex, found, text, tokens, turn);
   if (abuse.length > 0) {
     const list = flags.get('abusive_language') ?? [];
     flags.set('abusive_language', [...list, ...abuse]);
@@ -189,8 +190,8 @@ export function readTurn(lex: Lexicons, text: string, turn: number, reported = f
     capsWords,
     exclamations: count(text, /!/g),
     questionMarks: count(text, /\?/g),
-    profanity: lex.profanity.match(tokens).length,
-    intensifiers: lex.intensifiers.match(tokens).filter((m) => !m.negated).length,
+    profanity: found.profanity.length,
+    intensifiers: found.intensifiers.filter((m) => !m.negated).length,
     elongated,
   };
   return { turn, text, reported, emotion, stage, flags, cues, signals, abuse };

@@ -56,6 +56,10 @@ interface Compiled<L extends string> {
   slots: Slot[];
   id: number;
   second: ReadonlySet<number> | undefined;
+  /** The words the phrase may start with (the index keys). */
+  first: WordTest[];
+  /** Which matcher of a combined pass it came from (PhraseMatcher.combine). */
+  group: number;
 }
 
 const NEGATORS = new Set([
@@ -196,50 +200,82 @@ export class PhraseMatcher<L extends string = string> {
   private readonly byWord: (Compiled<L>[] | undefined)[] = [];
   private readonly byPrefix = new Map<string, Compiled<L>[]>();
   private readonly byNumber: Compiled<L>[] = [];
-  private readonly count: number;
+  private readonly compiled: Compiled<L>[];
   /** Which (run, token) last tried each alternative: avoids trying one twice at a token. */
   private stamp: Int32Array = new Int32Array(0);
   private run = 0;
 
   /** Throws PatternSyntaxError naming the pattern; the content loader adds the file. */
   constructor(entries: readonly PhraseEntry<L>[]) {
-    let id = 0;
+    const compiled: Compiled<L>[] = [];
     for (const entry of entries) {
       for (const alt of splitTop(entry.pattern.trim(), '|')) {
         const slots = parseAlternative(alt, entry.pattern);
-        const c: Compiled<L> = { entry, slots, id: id++, second: secondWords(slots) };
-        for (const w of firstWords(slots, entry.pattern)) {
-          if (w.id !== undefined || w.exact !== undefined) {
-            const id = w.id ?? wordId(w.exact!);
-            (this.byWord[id] ??= []).push(c);
-          } else if (w.prefix !== undefined) push(this.byPrefix, w.prefix.slice(0, 2), c);
-          else this.byNumber.push(c);
-        }
+        compiled.push({ entry, slots, id: compiled.length, second: secondWords(slots), first: firstWords(slots, entry.pattern), group: 0 });
       }
     }
-    this.count = id;
+    this.compiled = compiled;
+    for (const c of compiled) this.index(c);
+  }
+
+  /**
+   * One matcher over several compiled ones, read in a single pass with matchGroups: a turn
+   * is read by seven lexicons, and one pass touches one index instead of seven.
+   */
+  static combine<M extends readonly PhraseMatcher<string>[]>(matchers: M): PhraseMatcher<string> {
+    const out = new PhraseMatcher<string>([]);
+    matchers.forEach((m, group) => {
+      for (const c of m.compiled) {
+        const copy = { ...c, id: out.compiled.length, group } as Compiled<string>;
+        out.compiled.push(copy);
+        out.index(copy);
+      }
+    });
+    return out;
+  }
+
+  private index(c: Compiled<L>): void {
+    for (const w of c.first) {
+      if (w.id !== undefined || w.exact !== undefined) {
+        const id = w.id ?? wordId(w.exact!);
+        (this.byWord[id] ??= []).push(c);
+      } else if (w.prefix !== undefined) push(this.byPrefix, w.prefix.slice(0, 2), c);
+      else this.byNumber.push(c);
+    }
+  }
+
+  /** The matches of a combined matcher, one list per matcher it was made of, in their order. */
+  matchGroups(tokens: Token[], groups: number): PhraseMatch<L>[][] {
+    const out: PhraseMatch<L>[][] = Array.from({ length: groups }, () => []);
+    this.scan(tokens, (c, m) => out[c.group]!.push(m));
+    return out;
   }
 
   /** Every match, at most one per phrase alternative and start token. */
   match(tokens: Token[]): PhraseMatch<L>[] {
     const out: PhraseMatch<L>[] = [];
-    if (this.stamp.length !== this.count || this.run > 2_000_000_000 - tokens.length) {
-      this.stamp = new Int32Array(this.count).fill(-1);
+    this.scan(tokens, (_c, m) => out.push(m));
+    return out;
+  }
+
+  private scan(tokens: Token[], sink: (c: Compiled<L>, m: PhraseMatch<L>) => void): void {
+    const count = this.compiled.length;
+    if (this.stamp.length !== count || this.run > 2_000_000_000 - tokens.length) {
+      this.stamp = new Int32Array(count).fill(-1);
       this.run = 0;
     }
     const base = this.run;
     this.run += tokens.length + 1;
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!;
-      if (t.id !== -1) this.tryAll(this.byWord[t.id], tokens, i, base + i, out);
-      if (t.altId !== -1) this.tryAll(this.byWord[t.altId], tokens, i, base + i, out);
-      if (this.byPrefix.size > 0) this.tryAll(this.byPrefix.get(t.head), tokens, i, base + i, out);
-      if (t.num) this.tryAll(this.byNumber, tokens, i, base + i, out);
+      if (t.id !== -1) this.tryAll(this.byWord[t.id], tokens, i, base + i, sink);
+      if (t.altId !== -1) this.tryAll(this.byWord[t.altId], tokens, i, base + i, sink);
+      if (this.byPrefix.size > 0) this.tryAll(this.byPrefix.get(t.head), tokens, i, base + i, sink);
+      if (t.num) this.tryAll(this.byNumber, tokens, i, base + i, sink);
     }
-    return out;
   }
 
-  private tryAll(list: Compiled<L>[] | undefined, tokens: Token[], i: number, key: number, out: PhraseMatch<L>[]): void {
+  private tryAll(list: Compiled<L>[] | undefined, tokens: Token[], i: number, key: number, sink: (c: Compiled<L>, m: PhraseMatch<L>) => void): void {
     if (!list) return;
     const stamp = this.stamp;
     const next = tokens[i + 1];
@@ -250,7 +286,7 @@ export class PhraseMatcher<L extends string = string> {
       const second = c.second;
       if (second !== undefined && (next === undefined || !(second.has(next.id) || (next.altId !== -1 && second.has(next.altId))))) continue;
       const end = matchFrom(c.slots, 0, tokens, i);
-      if (end !== -1) out.push({ entry: c.entry, startTok: i, endTok: end, negated: c.entry.negatable && negatedAt(tokens, i) });
+      if (end !== -1) sink(c, { entry: c.entry, startTok: i, endTok: end, negated: c.entry.negatable && negatedAt(tokens, i) });
     }
   }
 }
