@@ -17,6 +17,7 @@ import { postgresStore } from '../src/storage/postgres/postgres-store.ts';
 import { sqliteStore } from '../src/storage/sqlite/sqlite-store.ts';
 import { benchSlack } from './slack-e2e.ts';
 import { benchTeams } from './teams-e2e.ts';
+import { benchLlm } from './llm-overhead.ts';
 
 const engine = createEngine();
 const root = new URL('../', import.meta.url).pathname;
@@ -165,3 +166,6 @@ for (const r of teams) {
 }
 const [bareBot, defuseBot] = teams;
 console.log(`${'teams throughput, Defuse / bare CloudAdapter'.padEnd(44)} ${(defuseBot!.perSecond / bareBot!.perSecond).toFixed(2)}`);
+
+// The LLM path against a local OpenAI-compatible double: see bench/llm-overhead.ts.
+await benchLlm(engine);

@@ -21,7 +21,27 @@ export interface Config {
   slack: SlackConfig | undefined;
   /** Teams (POST /api/messages) is on unless TEAMS_ENABLED=false. */
   teams: TeamsConfig | undefined;
+  /** The LLM mode (assist); undefined means offline only. */
+  llm: LlmConfig | undefined;
 }
+
+export interface LlmConfig {
+  /** OpenAI or an OpenAI-compatible server (vLLM, Ollama), or Azure OpenAI. */
+  provider: 'openai' | 'azure';
+  apiKey: string;
+  /** OPENAI_BASE_URL for compatible servers; the Azure endpoint for Azure. */
+  baseUrl: string | undefined;
+  /** The model name (for Azure: the deployment name). */
+  model: string;
+  /** Azure only: the API version (OPENAI_API_VERSION). */
+  apiVersion: string | undefined;
+  /** The whole model call, retries included, ends within this; then the offline advice stands. */
+  timeoutMs: number;
+}
+
+/** Used when OPENAI_MODEL is unset: small, fast and able to follow a JSON schema. */
+export const DEFAULT_LLM_MODEL = 'gpt-4.1-mini';
+export const DEFAULT_AZURE_API_VERSION = '2024-10-21';
 
 export const TEAMS_APP_TYPES = ['SingleTenant', 'MultiTenant', 'UserAssignedMSI'] as const;
 export type TeamsAppType = (typeof TEAMS_APP_TYPES)[number];
@@ -91,8 +111,9 @@ export function readConfig(env: Env): Config {
   if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT must be a port number from 0 to 65535 (got "${portRaw}")`);
   const slack = readSlack(env, problems);
   const teams = readTeams(env, problems);
+  const llm = readLlm(env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
-  return { dataDir: value(env, 'DATA_DIR') ?? './data', databaseUrl, retentionDays, logLevel: logLevel as LogLevel, port, slack, teams };
+  return { dataDir: value(env, 'DATA_DIR') ?? './data', databaseUrl, retentionDays, logLevel: logLevel as LogLevel, port, slack, teams, llm };
 }
 
 function readSlack(env: Env, problems: string[]): SlackConfig | undefined {
@@ -157,4 +178,38 @@ function readTeams(env: Env, problems: string[]): TeamsConfig | undefined {
   if (appType === 'UserAssignedMSI' && appPassword !== undefined) problems.push('MicrosoftAppPassword must not be set when MicrosoftAppType is UserAssignedMSI (the managed identity signs in)');
   if (appType !== 'UserAssignedMSI' && appPassword === undefined) problems.push(`MicrosoftAppPassword is missing: the client secret of the bot's app registration (MicrosoftAppType ${appType ?? typeRaw})`);
   return { appId, appPassword, appType: appType ?? 'SingleTenant', tenantId, supervisors };
+}
+
+function readLlm(env: Env, problems: string[]): LlmConfig | undefined {
+  const key = value(env, 'OPENAI_API_KEY');
+  const baseUrl = value(env, 'OPENAI_BASE_URL');
+  const azureEndpoint = value(env, 'AZURE_OPENAI_ENDPOINT');
+  const azureKey = value(env, 'AZURE_OPENAI_API_KEY') ?? key;
+  const configured = key !== undefined || baseUrl !== undefined || azureEndpoint !== undefined;
+  const modeRaw = (value(env, 'LLM_MODE') ?? (configured ? 'assist' : 'off')).toLowerCase();
+  if (modeRaw !== 'off' && modeRaw !== 'assist') problems.push(`LLM_MODE must be off or assist (got "${modeRaw}")`);
+  const timeoutRaw = value(env, 'LLM_TIMEOUT_MS');
+  const timeoutMs = timeoutRaw === undefined ? 6000 : Number(timeoutRaw);
+  // Under half a second no model answers; over a minute the agent has long moved on.
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 500 || timeoutMs > 60_000) problems.push(`LLM_TIMEOUT_MS must be a whole number of milliseconds from 500 to 60000 (got "${timeoutRaw}")`);
+  if (modeRaw !== 'assist') return undefined;
+  const url = (name: string, v: string | undefined) => {
+    if (v === undefined) return;
+    try {
+      if (!['http:', 'https:'].includes(new URL(v).protocol)) throw new Error();
+    } catch {
+      problems.push(`${name} must be an http(s) URL such as ${name === 'AZURE_OPENAI_ENDPOINT' ? 'https://my-resource.openai.azure.com' : 'http://127.0.0.1:8000/v1'} (got "${v}")`);
+    }
+  };
+  url('OPENAI_BASE_URL', baseUrl);
+  url('AZURE_OPENAI_ENDPOINT', azureEndpoint);
+  const model = value(env, 'OPENAI_MODEL') ?? value(env, 'AZURE_OPENAI_DEPLOYMENT');
+  if (azureEndpoint !== undefined) {
+    if (azureKey === undefined) problems.push('AZURE_OPENAI_API_KEY is missing: the key of your Azure OpenAI resource (or OPENAI_API_KEY)');
+    if (model === undefined) problems.push('AZURE_OPENAI_DEPLOYMENT is missing: the name of your model deployment in Azure OpenAI (or OPENAI_MODEL)');
+    return { provider: 'azure', apiKey: azureKey ?? '', baseUrl: azureEndpoint, model: model ?? '', apiVersion: value(env, 'OPENAI_API_VERSION') ?? DEFAULT_AZURE_API_VERSION, timeoutMs };
+  }
+  // A compatible server without authentication (vLLM, Ollama) still needs some key for the SDK.
+  if (key === undefined && baseUrl === undefined) problems.push('OPENAI_API_KEY is missing: LLM_MODE=assist needs a key (or OPENAI_BASE_URL for a compatible server that needs none)');
+  return { provider: 'openai', apiKey: key ?? 'not-needed', baseUrl, model: model ?? DEFAULT_LLM_MODEL, apiVersion: undefined, timeoutMs };
 }

@@ -19,7 +19,13 @@ export interface Engine {
   store: Store;
 }
 
-export function createEngine(options: { promptsDir?: string; store?: Store; analyser?: Analyser; now?: () => Date } = {}): Engine {
+/**
+ * `tailor` builds the LLM analyser from the loaded content and the offline analyser (main.ts
+ * passes it when the LLM mode is on); the coach asks it after the offline answer is out.
+ */
+export function createEngine(
+  options: { promptsDir?: string; store?: Store; analyser?: Analyser; tailor?: (content: Content, offline: OfflineAnalyser) => Analyser; now?: () => Date } = {},
+): Engine {
   const content = loadContent(options.promptsDir);
   const store = options.store ?? memoryStore();
   const lexicons = compileLexicons(content);
@@ -28,6 +34,7 @@ export function createEngine(options: { promptsDir?: string; store?: Store; anal
     content,
     lexicons,
     analyser: options.analyser ?? offline,
+    ...(options.tailor ? { tailor: options.tailor(content, offline) } : {}),
     store: store.cases,
     escalations: store.escalations,
     now: options.now ?? (() => new Date()),

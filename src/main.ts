@@ -6,7 +6,11 @@
  */
 import { config as loadDotenv } from 'dotenv';
 import type { Server } from 'node:http';
-import { ConfigError, readConfig, type Config } from './config.ts';
+import { ConfigError, readConfig, type Config, type LlmConfig } from './config.ts';
+import { loadLlmPrompts } from './content/load-llm-prompts.ts';
+import type { Content } from './core/content/schema.ts';
+import type { OfflineAnalyser } from './core/offline-analyser.ts';
+import type { Analyser } from './core/ports/analyser.ts';
 import { DefuseError } from './core/errors.ts';
 import type { Store } from './core/ports/store.ts';
 import { createEngine } from './engine.ts';
@@ -30,7 +34,8 @@ export async function startService(config: Config, log: Logger, now: () => Date 
   const store = await openStore(config);
   let ready = false;
   try {
-    const engine = createEngine({ store, now });
+    const llm = config.llm ? await llmTailor(config.llm, log) : undefined;
+    const engine = createEngine({ store, now, ...(llm ? { tailor: llm } : {}) });
     const routes: Route[] = [];
     let stopSocket: (() => Promise<unknown>) | undefined;
     if (config.slack) {
@@ -55,7 +60,7 @@ export async function startService(config: Config, log: Logger, now: () => Date 
     const teamsMode = config.teams ? (config.teams.appId ? 'authenticated' : 'unauthenticated') : 'off';
     const server = createHttpServer(
       routes,
-      { ready: () => ready, details: () => ({ store: store.kind, slack: config.slack !== undefined, teams: teamsMode }) },
+      { ready: () => ready, details: () => ({ store: store.kind, slack: config.slack !== undefined, teams: teamsMode, llm: config.llm ? config.llm.model : 'off' }) },
       log,
     );
     await new Promise<void>((resolve, reject) => {
@@ -72,7 +77,7 @@ export async function startService(config: Config, log: Logger, now: () => Date 
       onError: (err) => log.error('retention failed', { code: (err as { code?: string }).code ?? 'internal' }),
     });
     ready = true;
-    log.info('defuse started', { port, store: store.kind, slack: config.slack ? (config.slack.appToken ? 'socket mode' : 'http') : 'off', teams: teamsMode });
+    log.info('defuse started', { port, store: store.kind, slack: config.slack ? (config.slack.appToken ? 'socket mode' : 'http') : 'off', teams: teamsMode, llm: config.llm ? config.llm.model : 'off' });
     return {
       server,
       store,
@@ -89,6 +94,34 @@ export async function startService(config: Config, log: Logger, now: () => Date 
     await store.close();
     throw err;
   }
+}
+
+/**
+ * The LLM mode: prompts/llm validated now (a bad prompt file stops the start, like any other
+ * content), the openai SDK loaded only when the mode is on. Each call is logged with its
+ * outcome, latency and token counts, never with text.
+ */
+async function llmTailor(config: LlmConfig, log: Logger): Promise<(content: Content, offline: OfflineAnalyser) => Analyser> {
+  const prompts = loadLlmPrompts();
+  const { OpenAiAnalyser } = await import('./llm/openai-analyser.ts');
+  log.info('llm mode on', { provider: config.provider, model: config.model, timeoutMs: config.timeoutMs, prompts: prompts.version });
+  return (content, offline) =>
+    new OpenAiAnalyser({
+      config,
+      offline,
+      content,
+      prompts,
+      onCall: (c) =>
+        log.info('llm call', {
+          outcome: c.outcome,
+          ms: Math.round(c.ms),
+          model: c.model,
+          promptTokens: c.promptTokens,
+          completionTokens: c.completionTokens,
+          rejectedWordings: c.rejected.length,
+          source: c.source,
+        }),
+    });
 }
 
 async function main(): Promise<void> {

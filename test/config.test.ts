@@ -118,3 +118,43 @@ describe('.env.example', () => {
     }
   });
 });
+
+describe('LLM configuration', () => {
+  const base = { TEAMS_ENABLED: 'false' };
+  it('is off without a key or a server', () => {
+    expect(readConfig(base).llm).toBeUndefined();
+  });
+  it('turns assist on with a key, with the default model and deadline', () => {
+    expect(readConfig({ ...base, OPENAI_API_KEY: 'sk-test-123' }).llm).toEqual({
+      provider: 'openai',
+      apiKey: 'sk-test-123',
+      baseUrl: undefined,
+      model: 'gpt-4.1-mini',
+      apiVersion: undefined,
+      timeoutMs: 6000,
+    });
+  });
+  it('accepts a compatible server that needs no key, and LLM_MODE=off wins', () => {
+    expect(readConfig({ ...base, OPENAI_BASE_URL: 'http://127.0.0.1:8000/v1', OPENAI_MODEL: 'llama3.1' }).llm).toMatchObject({ apiKey: 'not-needed', model: 'llama3.1' });
+    expect(readConfig({ ...base, OPENAI_API_KEY: 'sk-test-123', LLM_MODE: 'off' }).llm).toBeUndefined();
+  });
+  it('uses Azure OpenAI when AZURE_OPENAI_ENDPOINT is set', () => {
+    expect(
+      readConfig({ ...base, AZURE_OPENAI_ENDPOINT: 'https://res.openai.azure.com', AZURE_OPENAI_API_KEY: 'az-secret', AZURE_OPENAI_DEPLOYMENT: 'coach' }).llm,
+    ).toMatchObject({ provider: 'azure', model: 'coach', apiVersion: '2024-10-21' });
+  });
+  it('reports every problem with the variable to fix, and never the key', () => {
+    let message = '';
+    try {
+      readConfig({ ...base, AZURE_OPENAI_ENDPOINT: 'not a url', OPENAI_API_KEY: 'sk-very-secret', LLM_TIMEOUT_MS: '50', LLM_MODE: 'assist' });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('LLM_TIMEOUT_MS');
+    expect(message).toContain('AZURE_OPENAI_ENDPOINT');
+    expect(message).toContain('AZURE_OPENAI_DEPLOYMENT');
+    expect(message).not.toContain('sk-very-secret');
+    expect(() => readConfig({ ...base, LLM_MODE: 'always' })).toThrow(/LLM_MODE must be off or assist/);
+    expect(() => readConfig({ ...base, LLM_MODE: 'assist' })).toThrow(/OPENAI_API_KEY is missing/);
+  });
+});

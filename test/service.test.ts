@@ -17,7 +17,7 @@ describe('the service', () => {
     try {
       const health = await fetch(`http://127.0.0.1:${s.port}/healthz`);
       expect(health.status).toBe(200);
-      expect(await health.json()).toEqual({ status: 'ok', store: 'sqlite', slack: false, teams: 'unauthenticated' });
+      expect(await health.json()).toEqual({ status: 'ok', store: 'sqlite', slack: false, teams: 'unauthenticated', llm: 'off' });
       expect((await fetch(`http://127.0.0.1:${s.port}/slack/events`, { method: 'POST', body: '{}' })).status).toBe(404);
       expect((await fetch(`http://127.0.0.1:${s.port}/nope`)).status).toBe(404);
     } finally {

@@ -32,12 +32,20 @@ export interface CoachResult {
   advice: Advice;
   /** Escalations opened by this message (none when the case already had them). */
   escalations: EscalationRecord[];
+  /**
+   * With the LLM mode on: the model-tailored advice, or undefined when the model failed (the
+   * offline advice above stands). Never rejects. Channels show `advice` at once and update
+   * it in place when this settles, so an agent never waits on a model.
+   */
+  tailored?: Promise<Advice | undefined>;
 }
 
 export interface CoachDeps {
   content: Content;
   lexicons: Lexicons;
   analyser: Analyser;
+  /** The LLM analyser, when the LLM mode is on: asked after the offline answer is out. */
+  tailor?: Analyser;
   store: CaseStore;
   /** Absent in the CLI: nobody is pinged from a terminal. */
   escalations?: EscalationStore;
@@ -89,11 +97,9 @@ export class Coach {
     const existing = await this.storedTurns(id);
     // A new message after a customer turn is the customer's next turn (the agent answered in
     // between, in their own tool), not more of the same one.
-    const advice = await this.deps.analyser.analyse(withMessage(existing?.turns ?? [], redacted).slice(-MAX_TURNS), {
-      caseId: id,
-      shownWordings: new Set(existing?.shown ?? []),
-      notices: input.notices,
-    });
+    const caseTurns = withMessage(existing?.turns ?? [], redacted).slice(-MAX_TURNS);
+    const context = { caseId: id, shownWordings: new Set(existing?.shown ?? []), notices: input.notices };
+    const advice = await this.deps.analyser.analyse(caseTurns, context);
     const at = this.deps.now().toISOString();
     // Appending (not rewriting what was read above) keeps a turn that arrived meanwhile.
     await this.deps.store.append(id, {
@@ -113,7 +119,14 @@ export class Coach {
         }
       }
     }
-    return { caseId: id, advice, escalations };
+    const tailor = this.deps.tailor;
+    const tailored = tailor
+      ? tailor.analyse(caseTurns, context).then(
+          (a) => (a.source === 'offline' ? undefined : a),
+          () => undefined,
+        )
+      : undefined;
+    return { caseId: id, advice, escalations, ...(tailored ? { tailored } : {}) };
   }
 
   /** The stored case's turns as the analyser reads them, or undefined when there is no such case. */

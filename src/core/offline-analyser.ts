@@ -2,13 +2,14 @@
  * The offline analyser: rules and lexicons from prompts/, no network, deterministic.
  * It is the default and the safety net of every other analyser.
  */
-import { ADVICE_SCHEMA_ID, type Advice } from './advice.ts';
+import { ADVICE_SCHEMA_ID, type Advice, type Review } from './advice.ts';
+import { reviewDraft } from './review/review-draft.ts';
 import { analyseCase, type CaseReading } from './analysis/analyse-case.ts';
 import { compileLexicons, type Lexicons } from './analysis/lexicon.ts';
 import type { Turn } from './case.ts';
 import type { Content } from './content/schema.ts';
 import { escalationReasons, REASON_TEXT } from './escalation/rules.ts';
-import { nextStep } from './policy/next-step.ts';
+import { nextStep, type StepDecision } from './policy/next-step.ts';
 import { compose, selfCareLine } from './playbook/compose.ts';
 import { fillSlots } from './playbook/slots.ts';
 import type { AnalyseContext, Analyser } from './ports/analyser.ts';
@@ -31,10 +32,21 @@ export class OfflineAnalyser implements Analyser {
     return analyseCase(this.lexicons, turns);
   }
 
+  /** Draft review (taxonomy §5) of a text already sanitised: the guardrail for model wordings. */
+  reviewDraft(draft: string): Review {
+    return reviewDraft(this.content, this.lexicons, draft);
+  }
+
   /** Synchronous: a 1,000-character message takes well under a millisecond. */
   analyseSync(turns: readonly Turn[], context: AnalyseContext): Advice {
-    const r = this.read(turns);
-    const decision = nextStep(r);
+    return this.adviceFrom(this.read(turns), context);
+  }
+
+  /**
+   * The advice for a reading. `decision` replaces the policy's step when another reader (the
+   * model, through the same policy) chose it; everything else is built as for the offline one.
+   */
+  adviceFrom(r: CaseReading, context: AnalyseContext, decision: StepDecision = nextStep(r)): Advice {
     const slots = fillSlots(this.lexicons, this.content, r);
     const c = compose(this.content, decision.step, decision.reason, r, slots, context.shownWordings);
     const reasons = escalationReasons(r);
@@ -60,8 +72,8 @@ export class OfflineAnalyser implements Analyser {
       agentBehaviours: lastAgent?.behaviours ?? [],
       turnsRead: {
         customer: r.customer.length,
-        agent: turns.filter((t) => t.role === 'agent').length,
-        notes: turns.filter((t) => t.role === 'note').length,
+        agent: r.turns.filter((t) => t.role === 'agent').length,
+        notes: r.turns.filter((t) => t.role === 'note').length,
       },
       source: 'offline',
       notices: [...(context.notices ?? []), ...r.notices],

@@ -117,6 +117,7 @@ export function adviceMetadata(a: Advice, caseId: string) {
       stage: a.stage,
       step: a.step,
       flags: a.flags.join(','),
+      source: a.source,
     },
   };
 }

@@ -81,15 +81,24 @@ export function createSlackApp(deps: SlackDeps): { app: App; mode: SlackReceiver
   });
 
   /** Posts advice in a case thread, compact for an agent who muted Defuse, with its metadata. */
-  async function postAdvice(client: WebClient, where: { channel: string; thread: string }, agent: string | undefined, caseId: string, advice: Advice): Promise<void> {
+  async function postAdvice(client: WebClient, where: { channel: string; thread: string }, agent: string | undefined, caseId: string, advice: Advice, tailored?: Promise<Advice | undefined>): Promise<void> {
     const muted = agent ? (await store.preferences.get('slack', agent)).muted : false;
-    await client.chat.postMessage({
-      channel: where.channel,
-      thread_ts: where.thread,
-      text: adviceSummary(advice),
-      blocks: muted ? compactAdviceBlocks(advice, caseId) : adviceBlocks(advice, caseId),
-      metadata: adviceMetadata(advice, caseId),
+    const message = (a: Advice) => ({
+      text: adviceSummary(a),
+      blocks: muted ? compactAdviceBlocks(a, caseId) : adviceBlocks(a, caseId),
+      metadata: adviceMetadata(a, caseId),
     });
+    const posted = await client.chat.postMessage({ channel: where.channel, thread_ts: where.thread, ...message(advice) });
+    // The model's tailored advice replaces the message in place when it arrives; the agent
+    // already has the offline answer and never waits for it.
+    if (tailored && posted.ts) {
+      const ts = posted.ts;
+      void tailored
+        .then(async (t) => {
+          if (t) await client.chat.update({ channel: where.channel, ts, ...message(t) });
+        })
+        .catch((err: unknown) => log.warn('tailored advice not shown', { channel: 'slack', caseId, code: errorCode(err) }));
+    }
   }
 
   /** Coaches on a message and answers in its thread. */
@@ -101,7 +110,7 @@ export function createSlackApp(deps: SlackDeps): { app: App; mode: SlackReceiver
         text: withoutMentions(text),
         channel: { channel: 'slack', address: { team, channel, thread, ...(user ? { agent: user } : {}) } },
       });
-      await postAdvice(client, { channel, thread }, user, caseId, r.advice);
+      await postAdvice(client, { channel, thread }, user, caseId, r.advice, r.tailored);
       log.info('coached', { channel: 'slack', caseId, emotion: r.advice.emotion, stage: r.advice.stage, step: r.advice.step, escalations: r.escalations.length });
       if (r.escalations.length > 0) {
         const problem = await pings.ping(client, caseId, { team, channel, thread, agent: user });

@@ -3,7 +3,7 @@
  * Teams activities into coach requests and the Advice back into Adaptive Cards; reading,
  * storing and escalating are the Coach's, exactly as on Slack.
  */
-import { ActivityHandler, ActivityTypes, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type TurnContext } from 'botbuilder';
+import { ActivityHandler, ActivityTypes, TurnContext, type Activity, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue } from 'botbuilder';
 import type { TeamsConfig } from '../config.ts';
 import type { Advice } from '../core/advice.ts';
 import { helpLines, parseCommand } from '../core/channel/commands.ts';
@@ -196,7 +196,8 @@ export class DefuseTeamsBot extends ActivityHandler {
     const caseId = await this.caseIdFor(ctx, fresh);
     const address = addressOf(a, a.conversation?.conversationType === 'channel' ? caseId.slice(`teams:${tenantOf(a)}:`.length) : a.conversation?.id);
     const r = await this.deps.engine.coach.coachCase({ caseId, text, channel: { channel: 'teams', address } });
-    await this.sendAdvice(ctx, caseId, r.advice);
+    const sent = await this.sendAdvice(ctx, caseId, r.advice);
+    if (r.tailored && sent) this.updateWhenTailored(ctx, caseId, sent, r.tailored);
     this.deps.log.info('coached', { channel: 'teams', caseId, emotion: r.advice.emotion, stage: r.advice.stage, step: r.advice.step, escalations: r.escalations.length });
     if (r.escalations.length > 0) {
       const problem = await this.pings.ping(caseId, address);
@@ -205,14 +206,35 @@ export class DefuseTeamsBot extends ActivityHandler {
   }
 
   /** The advice card, compact for an agent who muted Defuse; the Advice itself rides in `value` for integrations. */
-  private async sendAdvice(ctx: TurnContext, caseId: string, advice: Advice): Promise<void> {
+  private async sendAdvice(ctx: TurnContext, caseId: string, advice: Advice): Promise<{ id: string; muted: boolean } | undefined> {
     const muted = (await this.deps.store.preferences.get('teams', userKey(ctx.activity))).muted;
-    await ctx.sendActivity({
+    const res = await ctx.sendActivity(this.adviceActivity(caseId, advice, muted));
+    return res?.id ? { id: res.id, muted } : undefined;
+  }
+
+  private adviceActivity(caseId: string, advice: Advice, muted: boolean): Partial<Activity> {
+    return {
       type: ActivityTypes.Message,
       summary: adviceSummary(advice),
       attachments: [{ contentType: ADAPTIVE_CARD, content: adviceCard(advice, caseId, { compact: muted }) }],
       value: { caseId, advice },
-    });
+    };
+  }
+
+  /**
+   * The model's tailored advice replaces the card in place when it arrives. The turn has ended
+   * by then (its context is revoked), so the update goes through a proactive turn.
+   */
+  private updateWhenTailored(ctx: TurnContext, caseId: string, sent: { id: string; muted: boolean }, tailored: Promise<Advice | undefined>): void {
+    const reference = TurnContext.getConversationReference(ctx.activity);
+    void tailored
+      .then(async (advice) => {
+        if (!advice) return;
+        await this.pings.inConversation(reference, async (proactive) => {
+          await proactive.updateActivity({ ...this.adviceActivity(caseId, advice, sent.muted), id: sent.id });
+        });
+      })
+      .catch((err: unknown) => this.deps.log.warn('tailored advice not shown', { channel: 'teams', caseId, code: errorCode(err) }));
   }
 
   private async supervise(ctx: TurnContext, off: boolean): Promise<string> {

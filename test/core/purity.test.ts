@@ -23,6 +23,12 @@ describe('src/core stays pure', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('only the LLM analyser imports the openai SDK', () => {
+    const SRC = new URL('../../src/', import.meta.url).pathname;
+    const importers = files(SRC).filter((f) => /from\s+['"]openai['"/]/.test(readFileSync(f, 'utf8')));
+    expect(importers.map((f) => f.slice(SRC.length))).toEqual(['llm/openai-analyser.ts']);
+  });
+
   it('the check itself catches a forbidden import', () => {
     expect(FORBIDDEN.test(`import { App } from '@slack/bolt';`)).toBe(true);
     expect(FORBIDDEN.test(`import OpenAI from 'openai';`)).toBe(true);
