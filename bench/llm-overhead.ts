@@ -6,10 +6,9 @@
  */
 import { performance } from 'node:perf_hooks';
 import { loadLlmPrompts } from '../src/content/load-llm-prompts.ts';
-import { LLM_READING_JSON_SCHEMA } from '../src/core/llm/llm-reading.ts';
-import { buildMessages, staticPrefix } from '../src/core/llm/prompt.ts';
+import { staticPrefix } from '../src/core/llm/prompt.ts';
 import type { Engine } from '../src/engine.ts';
-import { createOpenAiClient, OpenAiAnalyser } from '../src/llm/openai-analyser.ts';
+import { chatRequest, createOpenAiClient, OpenAiAnalyser } from '../src/llm/openai-analyser.ts';
 import { completion, offlineReadingOf, OpenAiDouble } from '../test/llm/openai-double.ts';
 import { BENCH_MESSAGES, pct } from './target-process.ts';
 
@@ -28,11 +27,7 @@ export async function benchLlm(engine: Engine, n = 1500): Promise<void> {
       const turns = cases[i % cases.length]!;
       const offline = engine.offline.analyseSync(turns, { shownWordings: new Set() });
       const t0 = performance.now();
-      await client.chat.completions.create({
-        model: config.model,
-        messages: buildMessages(prefix, turns, offline),
-        response_format: { type: 'json_schema', json_schema: { name: 'defuse_reading', strict: true, schema: LLM_READING_JSON_SCHEMA } },
-      });
+      await client.chat.completions.create(chatRequest(config.model, prefix, turns, offline));
       return performance.now() - t0;
     };
     const ours = async (i: number) => {

@@ -57,6 +57,17 @@ export function createOpenAiClient(config: LlmConfig): OpenAI {
     : new OpenAI({ ...common, ...(config.baseUrl ? { baseURL: config.baseUrl } : {}) });
 }
 
+/** The chat completion request for a case: the analyser's, and the bench's bare-SDK baseline. */
+export function chatRequest(model: string, prefix: string, turns: readonly Turn[], offline: Advice): OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming {
+  return {
+    model,
+    messages: buildMessages(prefix, turns, offline),
+    response_format: { type: 'json_schema', json_schema: { name: 'defuse_reading', strict: true, schema: LLM_READING_JSON_SCHEMA } },
+    temperature: 0.4,
+    max_completion_tokens: 500,
+  };
+}
+
 export class OpenAiAnalyser implements Analyser {
   readonly name = 'llm';
   private readonly prefix: string;
@@ -97,13 +108,7 @@ export class OpenAiAnalyser implements Analyser {
     let completion: OpenAI.Chat.Completions.ChatCompletion;
     try {
       completion = await this.client.chat.completions.create(
-        {
-          model: this.config.model,
-          messages: buildMessages(this.prefix, safe, offlineAdvice),
-          response_format: { type: 'json_schema', json_schema: { name: 'defuse_reading', strict: true, schema: LLM_READING_JSON_SCHEMA } },
-          temperature: 0.4,
-          max_completion_tokens: 500,
-        },
+        chatRequest(this.config.model, this.prefix, safe, offlineAdvice),
         // The deadline covers every attempt and every wait between them.
         { signal: AbortSignal.timeout(this.config.timeoutMs) },
       );

@@ -125,7 +125,7 @@ function turnPass(lex: Omit<Lexicons, 'turnPass'>): PhraseMatcher<string> {
 
 /** What the turn lexicons find in one turn, in one pass over its tokens. */
 export function matchTurn(lex: Lexicons, tokens: Token[]): TurnMatches {
-  const [emotion, stage, flags, flagBlockers, insultNouns, profanity, intensifiers] = lex.turnPass.matchGroups(tokens, 7);
+  const [emotion, stage, flags, flagBlockers, insultNouns, profanity, intensifiers] = lex.turnPass.matchGroups(tokens);
   return {
     emotion: emotion as PhraseMatch<Emotion>[],
     stage: stage as PhraseMatch<Stage>[],

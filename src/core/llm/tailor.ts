@@ -59,8 +59,8 @@ export function tailorAdvice(offline: OfflineAnalyser, r: CaseReading, context: 
     if (problem) rejected.push(problem);
     else fresh.push({ id: `llm.${decision.step}.${i + 1}`, text: text.trim() });
   });
-  // Model wordings first, then curated ones to keep two or three on the card.
-  const say = [...fresh, ...advice.say].slice(0, Math.max(advice.say.length, Math.min(3, fresh.length)));
+  // Model wordings first, then curated ones, as many as the card had (or the model wrote).
+  const say = [...fresh, ...advice.say].slice(0, Math.max(advice.say.length, fresh.length));
   // Escalation stays the offline reading's: a model's emotion must not page a supervisor
   // (rising anger is read from the emotion), nor its silence keep one from being paged.
   return { advice: { ...advice, say, source, escalate: offlineAdvice.escalate }, rejected };

@@ -201,6 +201,8 @@ export class PhraseMatcher<L extends string = string> {
   private readonly byPrefix = new Map<string, Compiled<L>[]>();
   private readonly byNumber: Compiled<L>[] = [];
   private readonly compiled: Compiled<L>[];
+  /** How many matchers a combined one was made of (1 for a plain matcher). */
+  private groups = 1;
   /** Which (run, token) last tried each alternative: avoids trying one twice at a token. */
   private stamp: Int32Array = new Int32Array(0);
   private run = 0;
@@ -224,6 +226,7 @@ export class PhraseMatcher<L extends string = string> {
    */
   static combine<M extends readonly PhraseMatcher<string>[]>(matchers: M): PhraseMatcher<string> {
     const out = new PhraseMatcher<string>([]);
+    out.groups = matchers.length;
     matchers.forEach((m, group) => {
       for (const c of m.compiled) {
         const copy = { ...c, id: out.compiled.length, group } as Compiled<string>;
@@ -245,8 +248,8 @@ export class PhraseMatcher<L extends string = string> {
   }
 
   /** The matches of a combined matcher, one list per matcher it was made of, in their order. */
-  matchGroups(tokens: Token[], groups: number): PhraseMatch<L>[][] {
-    const out: PhraseMatch<L>[][] = Array.from({ length: groups }, () => []);
+  matchGroups(tokens: Token[]): PhraseMatch<L>[][] {
+    const out: PhraseMatch<L>[][] = Array.from({ length: this.groups }, () => []);
     this.scan(tokens, (c, m) => out[c.group]!.push(m));
     return out;
   }
