@@ -9,6 +9,9 @@ import { OfflineAnalyser } from './core/offline-analyser.ts';
 import type { Analyser } from './core/ports/analyser.ts';
 import type { Store } from './core/ports/store.ts';
 import { loadContent } from './content/load-content.ts';
+import { loadDrills } from './content/load-drills.ts';
+import type { DrillCatalog } from './core/drill/catalog.ts';
+import { Drills } from './core/drill/drills.ts';
 import { memoryStore } from './storage/memory/memory-store.ts';
 
 export interface Engine {
@@ -16,6 +19,8 @@ export interface Engine {
   lexicons: Lexicons;
   offline: OfflineAnalyser;
   coach: Coach;
+  readonly drills: Drills;
+  readonly drillCatalog: DrillCatalog;
   store: Store;
 }
 
@@ -40,5 +45,27 @@ export function createEngine(
     now: options.now ?? (() => new Date()),
     newId: () => randomUUID(),
   });
-  return { content, lexicons, offline, coach, store };
+  // Loaded on first use: a one-shot CLI reading never pays for the drill scenarios; the
+  // service touches them at start so a bad scenario file fails there, not mid-drill.
+  let drills: { catalog: DrillCatalog; service: Drills } | undefined;
+  const loadedDrills = () => {
+    if (drills) return drills;
+    const catalog = loadDrills(options.promptsDir);
+    const service = new Drills({ catalog, content, lexicons, drills: store.drills, preferences: store.preferences, now: options.now ?? (() => new Date()), newId: () => randomUUID() });
+    drills = { catalog, service };
+    return drills;
+  };
+  return {
+    content,
+    lexicons,
+    offline,
+    coach,
+    store,
+    get drills() {
+      return loadedDrills().service;
+    },
+    get drillCatalog() {
+      return loadedDrills().catalog;
+    },
+  };
 }

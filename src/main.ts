@@ -36,6 +36,8 @@ export async function startService(config: Config, log: Logger, now: () => Date 
   try {
     const llm = config.llm ? await llmTailor(config.llm, log) : undefined;
     const engine = createEngine({ store, now, ...(llm ? { tailor: llm } : {}) });
+    // The drill scenarios are validated now, with the rest of prompts/, not at the first drill.
+    void engine.drillCatalog;
     const routes: Route[] = [];
     let stopSocket: (() => Promise<unknown>) | undefined;
     if (config.slack) {

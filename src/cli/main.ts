@@ -18,6 +18,9 @@ Usage:
                                               or PostgreSQL when DATABASE_URL is set)
   defuse review "draft reply" [--context "customer's last message"]
   defuse batch < cases.jsonl > out.jsonl      one JSON line per case (docs/taxonomy.md §6)
+  defuse drill [scenario] [easy|normal|hard]  role-play an angry customer, one reply per line;
+                                              a scorecard at the end (--seed N replays a drill)
+  defuse drill list                           the scenarios
 
 Options:
   --json      print the Advice (or Review) as JSON
@@ -102,6 +105,10 @@ async function main(argv: string[]): Promise<number> {
     case 'batch':
       await batch(createEngine());
       return 0;
+    case 'drill': {
+      const { terminalDrill } = await import('./drill.ts');
+      return terminalDrill(createEngine(), rest, { input: process.stdin, output: process.stdout, json });
+    }
     default:
       process.stderr.write(`defuse: unknown command "${command}". Try: defuse --help\n`);
       return 2;

@@ -16,6 +16,7 @@ import type { Logger } from '../log.ts';
 import { adviceSummary, APOLOGY } from '../core/channel/present.ts';
 import { ACTIONS, adviceBlocks, adviceMetadata, compactAdviceBlocks, HELP_TEXT, homeView, pingBlocks, reviewBlocks, wordingBlocks } from './blocks.ts';
 import { SupervisorPings, type CaseAddress } from './supervisor-pings.ts';
+import { slackDrillId, slackDrills } from './slack-drills.ts';
 
 export interface SlackDeps {
   config: SlackConfig;
@@ -49,6 +50,7 @@ export type SlackReceiver = { kind: 'http'; receiver: HTTPReceiver } | { kind: '
 export function createSlackApp(deps: SlackDeps): { app: App; mode: SlackReceiver } {
   const { config, engine, store, log } = deps;
   const pings = new SupervisorPings(store, config, log, deps.now);
+  const drills = slackDrills(engine, log);
   const clientOptions = {
     ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
     // A few retries (honouring Retry-After on rate limits), not Slack's default half hour.
@@ -144,17 +146,36 @@ export function createSlackApp(deps: SlackDeps): { app: App; mode: SlackReceiver
     if ((event as { bot_id?: string }).bot_id || (event as { subtype?: string }).subtype) return;
     const team = (body as { team_id?: string }).team_id ?? event.team ?? 'unknown';
     const thread = event.thread_ts ?? event.ts;
-    await once(body as { event_id?: string }, { client, channel: event.channel, thread }, () => coachInThread(client, team, event.channel, thread, event.user, event.text));
+    await once(body as { event_id?: string }, { client, channel: event.channel, thread }, async () => {
+      if (event.thread_ts && (await drills.inThread(client, { team, channel: event.channel, thread, user: event.user, text: withoutMentions(event.text) }))) return;
+      await coachInThread(client, team, event.channel, thread, event.user, event.text);
+    });
   });
 
-  // Direct messages: every message in the DM (top level opens a case, a thread reply continues it).
-  // In channels only @mentions count (app_mention above), so a message is never coached twice.
-  app.message(async ({ message, body, client }) => {
+  // Direct messages: every message in the DM (top level opens a case, a thread reply continues
+  // it, or answers a drill). In channels only @mentions are coached (app_mention above), so a
+  // message is never coached twice; plain thread replies there count only in a drill's thread.
+  app.message(async ({ message, body, client, context }) => {
     const m = message as { channel_type?: string; subtype?: string; bot_id?: string; text?: string; ts: string; thread_ts?: string; channel: string; user?: string };
-    if (m.channel_type !== 'im' || m.subtype !== undefined || m.bot_id !== undefined || !m.text) return;
+    if (m.subtype !== undefined || m.bot_id !== undefined || !m.text) return;
     const team = (body as { team_id?: string }).team_id ?? 'unknown';
     const thread = m.thread_ts ?? m.ts;
-    await once(body as { event_id?: string }, { client, channel: m.channel, thread }, () => coachInThread(client, team, m.channel, thread, m.user, m.text!));
+    const text = m.text;
+    if (m.channel_type === 'im') {
+      await once(body as { event_id?: string }, { client, channel: m.channel, thread }, async () => {
+        if (m.thread_ts && (await drills.inThread(client, { team, channel: m.channel, thread, user: m.user, text }))) return;
+        await coachInThread(client, team, m.channel, thread, m.user, text);
+      });
+      return;
+    }
+    // A reply that @mentions the bot also arrives as app_mention, which handles it.
+    const bot = (context as { botUserId?: string }).botUserId;
+    if (!m.thread_ts || (bot ? text.includes(`<@${bot}>`) : /<@[UW][A-Z0-9]+/.test(text))) return;
+    // Most channel threads are not drills: a read decides before the event is claimed (a write).
+    if (!(await engine.drills.get(slackDrillId(team, m.channel, m.thread_ts)))) return;
+    await once(body as { event_id?: string }, { client, channel: m.channel, thread }, async () => {
+      await drills.inThread(client, { team, channel: m.channel, thread, user: m.user, text });
+    });
   });
 
   app.command('/defuse', async ({ command, ack, respond, client }) => {
@@ -186,7 +207,7 @@ export function createSlackApp(deps: SlackDeps): { app: App; mode: SlackReceiver
           await supervise(client, command.team_id, command.channel_id, command.user_id, cmd.off, respond);
           return;
         case 'drill':
-          await respond({ response_type: 'ephemeral', text: 'Drills are not available yet.' });
+          await drills.command(client, { team: command.team_id, channel: command.channel_id, user: command.user_id, args: cmd.args }, respond);
           return;
         default: {
           // `/defuse <text>`, `/defuse coach <text>` and `/defuse new <text>` all coach privately.

@@ -16,6 +16,7 @@ import type { Logger } from '../log.ts';
 import { ADAPTIVE_CARD, adviceCard, helpCard, reviewCard, VERBS, wordingCard, type Card, type Verb } from './cards.ts';
 import { addressOf, channelCaseId, channelRoot, chatCasePrefix, messageText, referenceTo, teamIdOf, tenantOf, userKey, type TeamsAddress } from './conversation.ts';
 import { TeamsPings } from './teams-pings.ts';
+import { TeamsDrills } from './teams-drills.ts';
 import type { CloudAdapter } from 'botbuilder';
 
 export interface TeamsDeps {
@@ -56,11 +57,13 @@ function messageResponse(text: string): AdaptiveCardInvokeResponse {
 export class DefuseTeamsBot extends ActivityHandler {
   private readonly deps: TeamsDeps;
   readonly pings: TeamsPings;
+  private readonly drills: TeamsDrills;
 
   constructor(deps: TeamsDeps) {
     super();
     this.deps = deps;
     this.pings = new TeamsPings(deps);
+    this.drills = new TeamsDrills(deps.engine, deps.log);
     this.onMessage(async (ctx, next) => {
       await this.message(ctx);
       await next();
@@ -114,6 +117,10 @@ export class DefuseTeamsBot extends ActivityHandler {
     const text = messageText(a);
     const cmd = parseCommand(text);
     await this.guard(ctx, cmd.kind, async () => {
+      // While a drill runs here, the agent's messages are their replies to the customer
+      // (`drill …` and a bare `help` still work as commands).
+      const command = cmd.kind === 'drill' || cmd.kind === 'help' || cmd.kind === 'mute' || cmd.kind === 'unmute';
+      if (!command && (await this.drills.reply(ctx, text))) return;
       switch (cmd.kind) {
         case 'help':
           await ctx.sendActivity({ attachments: [{ contentType: ADAPTIVE_CARD, content: this.help() }] });
@@ -134,7 +141,7 @@ export class DefuseTeamsBot extends ActivityHandler {
           await ctx.sendActivity(await this.supervise(ctx, cmd.off));
           return;
         case 'drill':
-          await ctx.sendActivity('Drills are not available yet.');
+          await this.drills.command(ctx, cmd.args);
           return;
         case 'new':
           if (cmd.text === '') {

@@ -12,10 +12,10 @@ describe('the Slack app manifest', () => {
   });
 
   it('subscribes to the events the app listens to, and asks only for the scopes it uses', () => {
-    expect(m.settings.event_subscriptions.bot_events.sort()).toEqual(['app_home_opened', 'app_mention', 'message.im']);
+    expect(m.settings.event_subscriptions.bot_events.sort()).toEqual(['app_home_opened', 'app_mention', 'message.channels', 'message.groups', 'message.im']);
     expect(m.features.app_home.home_tab_enabled).toBe(true);
     expect(m.features.slash_commands.map((c: { command: string }) => c.command)).toEqual(['/defuse']);
-    expect(m.oauth_config.scopes.bot.sort()).toEqual(['app_mentions:read', 'channels:read', 'chat:write', 'commands', 'groups:read', 'im:history']);
+    expect(m.oauth_config.scopes.bot.sort()).toEqual(['app_mentions:read', 'channels:history', 'channels:read', 'chat:write', 'commands', 'groups:history', 'groups:read', 'im:history']);
     expect(m.settings.interactivity.is_enabled).toBe(true);
     expect(m.features.shortcuts).toEqual([expect.objectContaining({ type: 'message', callback_id: SHORTCUT_COACH })]);
   });

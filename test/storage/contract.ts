@@ -193,12 +193,16 @@ export function storeContract(name: string, h: Harness): void {
   describe(`${name} store: routes, events and drills`, () => {
     it('remembers who muted Defuse, per platform', async () => {
       const s = await h.open();
-      expect(await s.preferences.get('slack', 'U1')).toEqual({ muted: false });
+      expect(await s.preferences.get('slack', 'U1')).toEqual({ muted: false, leaderboard: false });
       await s.preferences.setMuted('slack', 'U1', true, T0);
-      expect(await s.preferences.get('slack', 'U1')).toEqual({ muted: true });
-      expect(await s.preferences.get('teams', 'U1')).toEqual({ muted: false });
-      await s.preferences.setMuted('slack', 'U1', false, at(1));
-      expect(await s.preferences.get('slack', 'U1')).toEqual({ muted: false });
+      expect(await s.preferences.get('slack', 'U1')).toEqual({ muted: true, leaderboard: false });
+      expect(await s.preferences.get('teams', 'U1')).toEqual({ muted: false, leaderboard: false });
+      await s.preferences.setLeaderboard('slack', 'U1', true, at(1));
+      expect(await s.preferences.get('slack', 'U1')).toEqual({ muted: true, leaderboard: true });
+      await s.preferences.setMuted('slack', 'U1', false, at(2));
+      expect(await s.preferences.get('slack', 'U1')).toEqual({ muted: false, leaderboard: true });
+      await s.preferences.setLeaderboard('slack', 'U1', false, at(3));
+      expect(await s.preferences.get('slack', 'U1')).toEqual({ muted: false, leaderboard: false });
       await s.close();
     });
 
@@ -241,6 +245,9 @@ export function storeContract(name: string, h: Harness): void {
       await s.drills.addScorecard({ id: 'sc0', sessionId: 'd1', userId: 'U1', team: 'T1', card: { score: 99 }, createdAt: at(9) });
       expect((await s.drills.scorecards('U1', 2)).map((c) => c.card)).toEqual([{ score: 2 }, { score: 1 }]);
       expect(await s.drills.scorecards('U2', 5)).toEqual([]);
+      await s.drills.addScorecard({ id: 'sc9', sessionId: 'd2', userId: 'U2', team: 'T2', card: { score: 7 }, createdAt: at(5) });
+      expect((await s.drills.teamScorecards('T1', at(1))).map((c) => c.id)).toEqual(['sc2', 'sc1']);
+      expect((await s.drills.teamScorecards('T2', T0)).map((c) => c.card)).toEqual([{ score: 7 }]);
       await s.close();
     });
   });
@@ -270,7 +277,7 @@ export function storeContract(name: string, h: Harness): void {
           );
           expect(err).toBeInstanceOf(StoreError);
           expect(err).toMatchObject({ code: 'store_too_new' });
-          expect((err as Error).message).toMatch(/schema version 999.*knows versions up to 4/);
+          expect((err as Error).message).toMatch(/schema version 999.*knows versions up to 5/);
         });
       }
     });

@@ -54,7 +54,7 @@ if (url) {
       await reset();
       const [a, b] = await Promise.all([postgresStore(schemaUrl), postgresStore(schemaUrl)]);
       const rows = (await admin!.query('SELECT version FROM schema_migrations ORDER BY version')).rows;
-      expect(rows.map((r) => r.version)).toEqual([1, 2, 3, 4]);
+      expect(rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5]);
       await a.close();
       await b.close();
     });

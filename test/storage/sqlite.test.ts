@@ -51,7 +51,7 @@ describe('sqlite migrations', () => {
     );
     db.close();
     const s = sqliteStore(p);
-    expect(s.db.all('SELECT version FROM schema_migrations ORDER BY version').map((r) => r.version)).toEqual([1, 2, 3, 4]);
+    expect(s.db.all('SELECT version FROM schema_migrations ORDER BY version').map((r) => r.version)).toEqual([1, 2, 3, 4, 5]);
     expect((await s.cases.recentForAgent('U_OLD', 5)).map((c) => c.id)).toEqual(['old']);
     await s.close();
   });

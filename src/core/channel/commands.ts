@@ -49,5 +49,6 @@ export function helpLines(prefix: string, howToReach: readonly string[]): string
     `\`${prefix}review <your draft reply>\`: I check the draft before you send it.`,
     `\`${prefix}mute\`: shorter answers, just the reading, the next step and one wording. \`${prefix}unmute\`: full answers.`,
     `\`${prefix}supervise\` in a channel: supervisor pings go there (\`${prefix}supervise off\` stops them).`,
+    `\`${prefix}drill\`: practise on a simulated angry customer (\`${prefix}drill help\` for more).`,
   ];
 }

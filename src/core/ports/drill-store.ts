@@ -29,5 +29,8 @@ export interface DrillStore {
    */
   save(session: Omit<DrillSession, 'version'>, expectedVersion: number): Promise<boolean>;
   addScorecard(card: Scorecard): Promise<void>;
+  /** The user's latest scorecards, newest first. */
   scorecards(userId: string, limit: number): Promise<Scorecard[]>;
+  /** A workspace's or tenant's scorecards since a time (ISO), newest first: the leaderboard's input. */
+  teamScorecards(team: string, since: string): Promise<Scorecard[]>;
 }

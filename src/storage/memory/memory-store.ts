@@ -192,17 +192,29 @@ class MemoryDrills implements DrillStore {
   async scorecards(userId: string, limit: number): Promise<Scorecard[]> {
     return this.cards.filter((c) => c.userId === userId).sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, limit).map(copy);
   }
+  async teamScorecards(team: string, since: string): Promise<Scorecard[]> {
+    return this.cards.filter((c) => c.team === team && c.createdAt >= since).sort((a, b) => b.createdAt.localeCompare(a.createdAt)).map(copy);
+  }
 }
 
 class MemoryPreferences implements PreferenceStore {
   private readonly muted = new Set<string>();
+  private readonly board = new Set<string>();
   async get(platform: 'slack' | 'teams', user: string): Promise<Preferences> {
-    return { muted: this.muted.has(`${platform}\u0000${user}`) };
+    const key = `${platform}\u0000${user}`;
+    return { muted: this.muted.has(key), leaderboard: this.board.has(key) };
   }
   async setMuted(platform: 'slack' | 'teams', user: string, muted: boolean): Promise<void> {
-    if (muted) this.muted.add(`${platform}\u0000${user}`);
-    else this.muted.delete(`${platform}\u0000${user}`);
+    toggle(this.muted, `${platform}\u0000${user}`, muted);
   }
+  async setLeaderboard(platform: 'slack' | 'teams', user: string, on: boolean): Promise<void> {
+    toggle(this.board, `${platform}\u0000${user}`, on);
+  }
+}
+
+function toggle(set: Set<string>, key: string, on: boolean): void {
+  if (on) set.add(key);
+  else set.delete(key);
 }
 
 export function memoryStore(): Store {

@@ -111,4 +111,11 @@ CREATE TABLE preferences (
 ALTER TABLE case_turns ADD COLUMN signal text CHECK (signal IN ('calmed'));
 `,
   },
+  {
+    version: 5,
+    sql: `
+ALTER TABLE preferences ADD COLUMN leaderboard boolean NOT NULL DEFAULT false;
+CREATE INDEX scorecards_team ON scorecards (team, created_at);
+`,
+  },
 ];

@@ -282,6 +282,10 @@ class PgDrills implements DrillStore {
     const rows = (await this.pool.query('SELECT * FROM scorecards WHERE user_id = $1 ORDER BY created_at DESC LIMIT $2', [userId, limit])).rows as Row[];
     return rows.map(scorecardFromRow);
   }
+  async teamScorecards(team: string, since: string): Promise<Scorecard[]> {
+    const rows = (await this.pool.query('SELECT * FROM scorecards WHERE team = $1 AND created_at >= $2 ORDER BY created_at DESC', [team, since])).rows as Row[];
+    return rows.map(scorecardFromRow);
+  }
 }
 
 class PgPreferences implements PreferenceStore {
@@ -290,8 +294,14 @@ class PgPreferences implements PreferenceStore {
     this.pool = pool;
   }
   async get(platform: 'slack' | 'teams', user: string): Promise<Preferences> {
-    const r = (await this.pool.query('SELECT muted FROM preferences WHERE platform = $1 AND user_id = $2', [platform, user])).rows[0] as Row | undefined;
-    return { muted: r?.muted === true };
+    const r = (await this.pool.query('SELECT muted, leaderboard FROM preferences WHERE platform = $1 AND user_id = $2', [platform, user])).rows[0] as Row | undefined;
+    return { muted: r?.muted === true, leaderboard: r?.leaderboard === true };
+  }
+  async setLeaderboard(platform: 'slack' | 'teams', user: string, on: boolean, at: string): Promise<void> {
+    await this.pool.query(
+      'INSERT INTO preferences (platform, user_id, leaderboard, updated_at) VALUES ($1, $2, $3, $4) ON CONFLICT (platform, user_id) DO UPDATE SET leaderboard = excluded.leaderboard, updated_at = excluded.updated_at',
+      [platform, user, on, at],
+    );
   }
   async setMuted(platform: 'slack' | 'teams', user: string, muted: boolean, at: string): Promise<void> {
     await this.pool.query(

@@ -110,4 +110,11 @@ CREATE TABLE preferences (
 ALTER TABLE case_turns ADD COLUMN signal TEXT CHECK (signal IN ('calmed'));
 `,
   },
+  {
+    version: 5,
+    sql: `
+ALTER TABLE preferences ADD COLUMN leaderboard INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX scorecards_team ON scorecards(team, created_at);
+`,
+  },
 ];

@@ -359,6 +359,9 @@ class SqliteDrills implements DrillStore {
   async scorecards(userId: string, limit: number): Promise<Scorecard[]> {
     return this.d.all('SELECT * FROM scorecards WHERE user_id = ? ORDER BY created_at DESC LIMIT ?', userId, limit).map(scorecardFromRow);
   }
+  async teamScorecards(team: string, since: string): Promise<Scorecard[]> {
+    return this.d.all('SELECT * FROM scorecards WHERE team = ? AND created_at >= ? ORDER BY created_at DESC', team, since).map(scorecardFromRow);
+  }
 }
 
 class SqlitePreferences implements PreferenceStore {
@@ -367,8 +370,19 @@ class SqlitePreferences implements PreferenceStore {
     this.d = d;
   }
   async get(platform: 'slack' | 'teams', user: string): Promise<Preferences> {
-    const r = this.d.get('SELECT muted FROM preferences WHERE platform = ? AND user_id = ?', platform, user);
-    return { muted: r !== undefined && Number(r.muted) === 1 };
+    const r = this.d.get('SELECT muted, leaderboard FROM preferences WHERE platform = ? AND user_id = ?', platform, user);
+    return { muted: r !== undefined && Number(r.muted) === 1, leaderboard: r !== undefined && Number(r.leaderboard) === 1 };
+  }
+  async setLeaderboard(platform: 'slack' | 'teams', user: string, on: boolean, at: string): Promise<void> {
+    await this.d.write(() =>
+      this.d.run(
+        'INSERT INTO preferences (platform, user_id, leaderboard, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (platform, user_id) DO UPDATE SET leaderboard = excluded.leaderboard, updated_at = excluded.updated_at',
+        platform,
+        user,
+        on ? 1 : 0,
+        at,
+      ),
+    );
   }
   async setMuted(platform: 'slack' | 'teams', user: string, muted: boolean, at: string): Promise<void> {
     await this.d.write(() =>
