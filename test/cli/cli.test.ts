@@ -494,3 +494,39 @@ describe('defuse coach --case: a case kept between runs', () => {
     expect(r.stderr).not.toContain('secret');
   });
 });
+
+describe('defuse drill: a drill at the terminal', () => {
+  const script = [
+    "I'm so sorry, that sounds really stressful with the birthday so close.",
+    'Could you tell me what happened with the order?',
+    'What would make this right for you?',
+    'I can send a replacement scooter by express today so it arrives tomorrow, at no cost to you.',
+    'It will be with you by 6pm Friday. Does that work for you?',
+    'Thank you for your patience. Is there anything else I can help with?',
+  ].join('\n');
+
+  it('plays a scripted drill from standard input, the same for the same seed, and ends with a scorecard', () => {
+    const a = defuse(['drill', 'late-delivery', '--seed', '5'], script);
+    expect(a.status).toBe(0);
+    expect(a.stdout).toContain('Drill: The birthday present that did not arrive');
+    expect(a.stdout).toMatch(/Dana \[angry\]: /);
+    expect(a.stdout).toMatch(/Scorecard: \d+\/100/);
+    expect(a.stdout).toMatch(/Resolved/);
+    expect(a.stdout).toMatch(/empathy 100/);
+    expect(defuse(['drill', 'late-delivery', '--seed', '5'], script).stdout).toBe(a.stdout);
+    const json = defuse(['drill', 'late-delivery', '--seed', '5', '--json'], script);
+    const card = JSON.parse(json.stdout.slice(json.stdout.indexOf('\n{') + 1)) as { schema: string; skills: unknown[]; outcome: string };
+    expect(card).toMatchObject({ schema: 'defuse.drill-score/1', outcome: 'resolved' });
+    expect(card.skills).toHaveLength(9);
+  });
+
+  it('lists the scenarios, stops on "stop", and names a bad scenario or seed', () => {
+    expect(defuse(['drill', 'list']).stdout).toContain('swearing-customer');
+    const stopped = defuse(['drill', 'double-charge'], 'stop\n');
+    expect(stopped.stdout).toContain('Drill stopped. No score was recorded.');
+    const bad = defuse(['drill', 'nope']);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/There is no drill scenario "nope"/);
+    expect(defuse(['drill', 'late-delivery', '--seed', 'x']).stderr).toMatch(/--seed needs a whole number/);
+  });
+});
