@@ -32,6 +32,7 @@ export function createEngine(
   options: { promptsDir?: string; store?: Store; analyser?: Analyser; tailor?: (content: Content, offline: OfflineAnalyser) => Analyser; now?: () => Date } = {},
 ): Engine {
   const content = loadContent(options.promptsDir);
+  const now = options.now ?? (() => new Date());
   const store = options.store ?? memoryStore();
   const lexicons = compileLexicons(content);
   const offline = new OfflineAnalyser(content);
@@ -42,7 +43,7 @@ export function createEngine(
     ...(options.tailor ? { tailor: options.tailor(content, offline) } : {}),
     store: store.cases,
     escalations: store.escalations,
-    now: options.now ?? (() => new Date()),
+    now,
     newId: () => randomUUID(),
   });
   // Loaded on first use: a one-shot CLI reading never pays for the drill scenarios; the
@@ -51,7 +52,7 @@ export function createEngine(
   const loadedDrills = () => {
     if (drills) return drills;
     const catalog = loadDrills(options.promptsDir);
-    const service = new Drills({ catalog, content, lexicons, drills: store.drills, preferences: store.preferences, now: options.now ?? (() => new Date()), newId: () => randomUUID() });
+    const service = new Drills({ catalog, content, lexicons, drills: store.drills, preferences: store.preferences, now, newId: () => randomUUID() });
     drills = { catalog, service };
     return drills;
   };

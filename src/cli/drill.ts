@@ -10,18 +10,15 @@ import { isStopInDrill, parseDrillCommand } from '../core/drill/drill-command.ts
 import { ScenarioNotFound, type DrillOwner } from '../core/drill/drills.ts';
 import { InputError } from '../core/errors.ts';
 import type { Engine } from '../engine.ts';
+import { flag } from './args.ts';
 
 const TERMINAL: DrillOwner = { platform: 'terminal', user: 'you', team: 'terminal' };
 
 export async function terminalDrill(engine: Engine, args: string[], io: { input: Readable; output: Writable; json: boolean }): Promise<number> {
   const out = (s: string) => io.output.write(`${s}\n`);
-  const seedAt = args.indexOf('--seed');
-  let seed: number | undefined;
-  if (seedAt !== -1) {
-    seed = Number(args[seedAt + 1]);
-    if (!Number.isInteger(seed)) throw new InputError('input_invalid', '--seed needs a whole number, such as --seed 42.');
-    args.splice(seedAt, 2);
-  }
+  const seeded = args.includes('--seed');
+  const seed = seeded ? Number(flag(args, '--seed')) : undefined;
+  if (seeded && !Number.isInteger(seed)) throw new InputError('input_invalid', '--seed needs a whole number, such as --seed 42.');
   const cmd = parseDrillCommand(args.join(' '));
   if (cmd.kind === 'list') {
     drillListLines(PLAIN, engine.drills.scenarios(), 'defuse ').forEach((l) => out(l));

@@ -7,6 +7,7 @@ import { DefuseError, InputError } from '../core/errors.ts';
 import { decodeInput } from '../core/text/sanitize.ts';
 import { createEngine, type Engine } from '../engine.ts';
 import { isOutput, parseCaseLine, runCase } from '../eval/run-case.ts';
+import { flag } from './args.ts';
 import { renderAdvice, renderReview } from './render.ts';
 
 const HELP = `defuse — a de-escalation coach for support agents
@@ -33,14 +34,6 @@ async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return decodeInput(Buffer.concat(chunks));
-}
-
-function flag(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  if (i === -1) return undefined;
-  const v = args[i + 1];
-  args.splice(i, 2);
-  return v;
 }
 
 async function coach(args: string[], json: boolean): Promise<void> {

@@ -28,11 +28,11 @@ export const ACTIONS = {
 
 type Block = types.KnownBlock;
 
-function section(text: string): Block {
+export function section(text: string): Block {
   return { type: 'section', text: { type: 'mrkdwn', text: clip(text) } };
 }
 
-function context(text: string): Block {
+export function context(text: string): Block {
   return { type: 'context', elements: [{ type: 'mrkdwn', text: clip(text) }] };
 }
 

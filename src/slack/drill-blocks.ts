@@ -7,13 +7,9 @@ import { drillIntro, scorecardLines, type Markup } from '../core/channel/drill-t
 import type { CustomerLine } from '../core/drill/drill-state.ts';
 import type { PreparedDrill } from '../core/drill/drills.ts';
 import type { DrillScorecard } from '../core/drill/scorecard.ts';
-import { escapeText } from './blocks.ts';
+import { context, escapeText, section } from './blocks.ts';
 
 type Block = types.KnownBlock;
-const MAX_TEXT = 2900;
-const clip = (s: string) => (s.length > MAX_TEXT ? `${s.slice(0, MAX_TEXT - 1)}…` : s);
-const section = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text: clip(text) } });
-const context = (text: string): Block => ({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(text) }] });
 
 export const SLACK_MARKUP: Markup = {
   bold: (s) => `*${s}*`,

@@ -103,12 +103,11 @@ export function slackDrills(engine: Engine, log: Logger): SlackDrills {
 
     async inThread(client, m) {
       const drillId = slackDrillId(m.team, m.channel, m.thread);
-      const found = await engine.drills.get(drillId);
-      if (!found) return false;
-      if (!m.user) return true;
+      if (!m.user) return (await engine.drills.get(drillId)) !== undefined;
       const me = owner(m.team, m.user);
       if (isStopInDrill(m.text)) {
         const r = await engine.drills.stop(me, drillId);
+        if (!r.stopped && r.why === 'none') return false;
         await client.chat.postMessage({ channel: m.channel, thread_ts: m.thread, text: r.stopped ? 'Drill stopped. No score was recorded.' : 'Only the person who started this drill can stop it.' });
         return true;
       }
@@ -124,8 +123,6 @@ export function slackDrills(engine: Engine, log: Logger): SlackDrills {
           return true;
         case 'busy':
           await client.chat.postEphemeral({ channel: m.channel, user: m.user, thread_ts: m.thread, text: 'I was still answering your previous reply. Send this one again.' });
-          return true;
-        case 'stopped':
           return true;
         case 'turn': {
           const name = r.scenario.persona.name;

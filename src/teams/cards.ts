@@ -35,11 +35,11 @@ const clip = (s: string) => (s.length > MAX_TEXT ? `${s.slice(0, MAX_TEXT - 1)}â
  */
 export const plain = (s: string) => s.replace(/([\\*_[\]`#>~|])/g, '\\$1');
 
-function text(t: string, extra: Element = {}): Element {
+export function text(t: string, extra: Element = {}): Element {
   return { type: 'TextBlock', text: clip(t), wrap: true, ...extra };
 }
 
-function card(body: Element[], actions: Element[] = []): Card {
+export function card(body: Element[], actions: Element[] = []): Card {
   return { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: CARD_VERSION, body, ...(actions.length > 0 ? { actions } : {}) };
 }
 

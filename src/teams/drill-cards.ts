@@ -6,14 +6,11 @@ import { drillIntro, scorecardLines, type Markup } from '../core/channel/drill-t
 import type { CustomerLine } from '../core/drill/drill-state.ts';
 import type { PreparedDrill } from '../core/drill/drills.ts';
 import type { DrillScorecard } from '../core/drill/scorecard.ts';
-import { CARD_VERSION, plain, type Card } from './cards.ts';
+import { card, plain, text, type Card } from './cards.ts';
 
 export const TEAMS_MARKUP: Markup = { bold: (s) => `**${s}**`, code: (s) => `\`${s}\``, text: plain, mention: (u, n) => (n ? plain(n) : `user ${plain(u.slice(0, 8))}`) };
 
-type Element = Record<string, unknown>;
-const text = (t: string, extra: Element = {}): Element => ({ type: 'TextBlock', text: t.length > 2000 ? `${t.slice(0, 1999)}…` : t, wrap: true, ...extra });
-const card = (body: Element[]): Card => ({ type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: CARD_VERSION, body });
-const says = (name: string, line: string): Element => ({ type: 'Container', style: 'attention', items: [text(`**${plain(name)}:** ${plain(line)}`)] });
+const says = (name: string, line: string): Record<string, unknown> => ({ type: 'Container', style: 'attention', items: [text(`**${plain(name)}:** ${plain(line)}`)] });
 
 export function openingCard(p: PreparedDrill): Card {
   const intro = drillIntro(TEAMS_MARKUP, p, 'Send `stop` to end the drill.');

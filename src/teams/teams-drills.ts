@@ -91,8 +91,7 @@ export class TeamsDrills {
       const found = await this.engine.drills.get(id);
       return found && found.session.status === 'active' ? id : undefined;
     }
-    const active = await this.engine.store.drills.active(`teams:${userKey(a)}`);
-    return active && active.id.startsWith(chatPrefix(a)) ? active.id : undefined;
+    return this.engine.drills.activeFor(owner(a), chatPrefix(a));
   }
 
   /** Handles a message as a drill reply when a drill runs here; false otherwise. */
@@ -103,7 +102,7 @@ export class TeamsDrills {
     const drills = this.engine.drills;
     if (isStopInDrill(text)) {
       const r = await drills.stop(owner(a), drillId);
-      if (!r.stopped && !(await drills.get(drillId))) return false;
+      if (!r.stopped && r.why === 'none') return false;
       await ctx.sendActivity(r.stopped ? 'Drill stopped. No score was recorded.' : 'Only the person who started this drill can stop it.');
       return true;
     }
@@ -119,8 +118,6 @@ export class TeamsDrills {
         return true;
       case 'busy':
         await ctx.sendActivity('I was still answering your previous reply. Send this one again.');
-        return true;
-      case 'stopped':
         return true;
       case 'turn': {
         const name = r.scenario.persona.name;

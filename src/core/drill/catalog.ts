@@ -26,13 +26,20 @@ export function compileMoves(patterns: Record<Move, readonly string[]>): PhraseM
   return new PhraseMatcher(MOVES.flatMap((m) => patterns[m].map((pattern) => ({ pattern, label: m, weight: 1, negatable: true }))));
 }
 
+/** Ideal before acceptable before partial: the order "best remedy" means everywhere. */
+export const REMEDY_RANK = { ideal: 0, acceptable: 1, partial: 2 } as const;
+
+/** The best of some remedies (anything with a quality), if any. */
+export function bestRemedy<R extends { quality: Resolution['quality'] }>(remedies: readonly R[]): R | undefined {
+  return [...remedies].sort((a, b) => REMEDY_RANK[a.quality] - REMEDY_RANK[b.quality])[0];
+}
+
 /** The remedies a reply offers, best first; a negated mention ("we can't refund") is none. */
 export function remediesIn(catalog: DrillCatalog, scenario: Scenario, reply: string): Resolution[] {
   const matcher = catalog.remedies.get(scenario.id);
   if (!matcher) return [];
   const found = new Set(matcher.match(tokenize(reply)).filter((m) => !m.negated).map((m) => m.entry.label));
-  const rank = { ideal: 0, acceptable: 1, partial: 2 } as const;
-  return scenario.resolutions.filter((r) => found.has(r.id)).sort((a, b) => rank[a.quality] - rank[b.quality]);
+  return scenario.resolutions.filter((r) => found.has(r.id)).sort((a, b) => REMEDY_RANK[a.quality] - REMEDY_RANK[b.quality]);
 }
 
 export function movesIn(catalog: DrillCatalog, reply: string): Set<Move> {

@@ -8,7 +8,7 @@ import type { Lexicons } from '../analysis/lexicon.ts';
 import type { Content } from '../content/schema.ts';
 import { reviewDraft } from '../review/review-draft.ts';
 import { isHarmful, type Stage } from '../taxonomy.ts';
-import { movesIn, remediesIn, type DrillCatalog } from './catalog.ts';
+import { bestRemedy, movesIn, remediesIn, type DrillCatalog } from './catalog.ts';
 import type { AgentReply, CustomerLine, DrillOutcome, DrillState } from './drill-state.ts';
 import { ACCEPT_HEAT, heatChange, MANAGER_HEAT, moodOf, REKINDLE_HEAT, START_HEAT, TURN_LIMIT, VENT_LIMIT, WALKOUT_HEAT, type HeatChange, type ReplyReading } from './mood.ts';
 import { nextRandom } from './rng.ts';
@@ -94,8 +94,6 @@ export function readReply(deps: DrillDeps, s: Scenario, text: string, customerLi
   return { behaviours: review.behaviours, moves: movesIn(deps.catalog, text), remedy: offering ? remediesIn(deps.catalog, s, text)[0] : undefined };
 }
 
-const RANK = { ideal: 0, acceptable: 1, partial: 2 } as const;
-
 export function replyToDrill(deps: DrillDeps, state: DrillState, rawText: string): DrillTurn {
   if (state.outcome) throw new Error('the drill has ended');
   const s = scenarioOf(deps, state.scenario);
@@ -117,9 +115,7 @@ export function replyToDrill(deps: DrillDeps, state: DrillState, rawText: string
   // Ignoring a request for a manager makes it louder.
   if (state.demandingManager && !has('handoff') && delta >= 0) delta += 8;
   const heat = Math.max(0, Math.min(WALKOUT_HEAT, state.heat + delta));
-  const best = [...state.replies.map((r) => r.remedy).filter((r) => r !== undefined), ...(reading.remedy ? [{ id: reading.remedy.id, quality: reading.remedy.quality }] : [])].sort(
-    (a, b) => RANK[a.quality] - RANK[b.quality],
-  )[0];
+  const best = bestRemedy([...state.replies.map((r) => r.remedy).filter((r) => r !== undefined), ...(reading.remedy ? [reading.remedy] : [])]);
 
   let stage = state.stage;
   let event: 'walkout' | 'manager' | 'handoff' | 'reveal' | 'resolved' | undefined;

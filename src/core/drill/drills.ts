@@ -5,7 +5,7 @@
  */
 import type { DrillStore, DrillSession } from '../ports/drill-store.ts';
 import type { PreferenceStore } from '../ports/preference-store.ts';
-import { startDrill, replyToDrill, stopDrill, UnknownScenarioError, type DrillDeps } from './drill-engine.ts';
+import { startDrill, replyToDrill, stopDrill, type DrillDeps } from './drill-engine.ts';
 import { isDrillState, type CustomerLine, type DrillOutcome, type DrillState } from './drill-state.ts';
 import { moodOf } from './mood.ts';
 import { drillStats, leaderboard, type DrillStats, type LeaderRow, type ScoreEntry } from './progress.ts';
@@ -52,7 +52,6 @@ export type DrillReply =
   | { kind: 'not_owner' }
   | { kind: 'over' }
   | { kind: 'busy' }
-  | { kind: 'stopped'; scenario: Scenario }
   | {
       kind: 'turn';
       drillId: string;
@@ -174,17 +173,31 @@ export class Drills {
     return { ...base, outcome: t.state.outcome!, scorecard };
   }
 
-  /** Stops the named drill, or the owner's latest active one. No score is kept for a stopped drill. */
-  async stop(owner: DrillOwner, drillId?: string): Promise<{ stopped: false } | { stopped: true; drillId: string; scenario: Scenario; where: Record<string, unknown> }> {
-    const id = drillId ?? (await this.d.drills.active(ownerKey(owner)))?.id;
+  /** The id of the owner's latest active drill, among those whose id starts with `prefix`. */
+  async activeFor(owner: DrillOwner, prefix = ''): Promise<string | undefined> {
+    const active = await this.d.drills.active(ownerKey(owner));
+    return active?.id.startsWith(prefix) ? active.id : undefined;
+  }
+
+  /**
+   * Stops the named drill, or the owner's latest active one. No score is kept for a stopped
+   * drill. When nothing stops, `why` says whether there was no drill at all.
+   */
+  async stop(
+    owner: DrillOwner,
+    drillId?: string,
+  ): Promise<{ stopped: false; why: 'none' | 'not_owner' | 'over' } | { stopped: true; drillId: string; scenario: Scenario; where: Record<string, unknown> }> {
+    const id = drillId ?? (await this.activeFor(owner));
     const found = id ? await this.get(id) : undefined;
-    if (!found || found.stored.owner.user !== owner.user || found.session.status !== 'active') return { stopped: false };
+    if (!found) return { stopped: false, why: 'none' };
+    if (found.stored.owner.user !== owner.user) return { stopped: false, why: 'not_owner' };
+    if (found.session.status !== 'active') return { stopped: false, why: 'over' };
     const { session, stored } = found;
     const saved = await this.d.drills.save(
       { id: session.id, userId: session.userId, team: session.team, status: 'abandoned', state: { ...stored, drill: stopDrill(stored.drill) } as unknown as Record<string, unknown>, createdAt: session.createdAt, updatedAt: this.d.now().toISOString() },
       session.version,
     );
-    if (!saved) return { stopped: false };
+    if (!saved) return { stopped: false, why: 'over' };
     return { stopped: true, drillId: session.id, scenario: this.d.catalog.scenarios.get(stored.drill.scenario)!, where: stored.where };
   }
 
@@ -215,4 +228,3 @@ export class Drills {
   }
 }
 
-export { UnknownScenarioError };

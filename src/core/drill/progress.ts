@@ -86,7 +86,10 @@ export function leaderboard(entries: readonly ScoreEntry[], optedIn: ReadonlySet
   const byUser = new Map<string, ScoreEntry[]>();
   for (const e of entries) if (optedIn.has(e.user)) byUser.set(e.user, [...(byUser.get(e.user) ?? []), e]);
   return [...byUser.entries()]
-    .map(([user, es]) => ({ user, ...(es.find((e) => e.name)?.name ? { name: es.find((e) => e.name)!.name } : {}), drills: es.length, best: Math.max(...es.map((e) => e.score)), average: mean(es.map((e) => e.score))! }))
+    .map(([user, es]) => {
+      const name = es.find((e) => e.name)?.name;
+      return { user, ...(name ? { name } : {}), drills: es.length, best: Math.max(...es.map((e) => e.score)), average: mean(es.map((e) => e.score))! };
+    })
     .sort((a, b) => b.average - a.average || b.best - a.best || b.drills - a.drills || a.user.localeCompare(b.user))
     .slice(0, size);
 }

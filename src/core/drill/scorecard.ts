@@ -6,6 +6,8 @@
 import type { Source } from '../advice.ts';
 import type { Content } from '../content/schema.ts';
 import { sourcesFor, wordingsFor } from '../playbook/compose.ts';
+import { repairStep } from '../review/review-draft.ts';
+import { bestRemedy } from './catalog.ts';
 import { isHarmful, type Behaviour, type Emotion, type Stage, type Step } from '../taxonomy.ts';
 import type { AgentReply, DrillOutcome, DrillState } from './drill-state.ts';
 import { SKILLS, type Mood, type Scenario, type Skill } from './scenario.ts';
@@ -99,9 +101,7 @@ function diagnosis(rs: readonly AgentReply[]): SkillScore {
 }
 
 function resolution(rs: readonly AgentReply[], s: Scenario): SkillScore {
-  const offered = rs.filter((r) => r.remedy);
-  const rank = { ideal: 0, acceptable: 1, partial: 2 } as const;
-  const best = offered.map((r) => r.remedy!).sort((a, b) => rank[a.quality] - rank[b.quality])[0];
+  const best = bestRemedy(rs.map((r) => r.remedy).filter((r) => r !== undefined));
   const generic = rs.some((r) => any(r, 'offer'));
   let score = best ? { ideal: 100, acceptable: 75, partial: 40 }[best.quality] : generic ? 25 : 0;
   const parts: string[] = [];
@@ -154,7 +154,6 @@ function replyValue(r: AgentReply): number {
 
 /** What the reply should have done at that point: the repair for its worst move, or the stage's step. */
 const STAGE_STEP: Record<Stage, Step> = { venting: 'empathize', explaining: 'diagnose', seeking: 'resolve', negotiating: 'resolve', accepting: 'confirm', closing: 'close' };
-const REPAIR: Partial<Record<Behaviour, Step>> = { blame: 'apologize', excuse: 'apologize', sarcasm: 'apologize', argue: 'empathize', dismiss: 'empathize', overpromise: 'resolve', policy_wall: 'resolve' };
 const MOOD_EMOTION: Record<Mood, Emotion> = { furious: 'angry', angry: 'angry', upset: 'frustrated', calm: 'calm' };
 
 function whyOf(r: AgentReply): string {
@@ -181,8 +180,8 @@ export function scoreDrill(content: Content, s: Scenario, state: DrillState): Dr
   const weakest = ranked.at(-1)!;
   card.best = { turn: best.turn, text: best.text, why: whyOf(best) };
   if (rs.length > 1 || replyValue(weakest) < 0) {
-    const worst = weakest.behaviours.filter(isHarmful).map((b) => REPAIR[b]).find((x) => x !== undefined);
-    const step = worst ?? STAGE_STEP[weakest.stageBefore];
+    const harmful = weakest.behaviours.find(isHarmful);
+    const step = harmful ? repairStep(harmful) : STAGE_STEP[weakest.stageBefore];
     const def = content.playbook.get(step)!;
     const mood = state.customer[weakest.turn - 1]?.mood ?? 'angry';
     const better = wordingsFor(def, MOOD_EMOTION[mood], {}, new Set(), 1)[0]?.text;

@@ -23,6 +23,11 @@ const REPAIR: Record<HarmfulBehaviour, { step: Step; tip: string }> = {
   excuse: { step: 'apologize', tip: 'Skip the reasons it is not your fault; own it and move to the fix.' },
 };
 
+/** The playbook step that repairs a harmful behaviour (drill scorecards use it too). */
+export function repairStep(b: HarmfulBehaviour): Step {
+  return REPAIR[b].step;
+}
+
 export function reviewDraft(content: Content, lex: Lexicons, draft: string, customerContext?: string): Review {
   const findings = lex.models ? decideBehaviours(lex.models.behaviours, lex, draft) : detectBehaviours(lex, draft);
   let emotion: Emotion = 'frustrated';

@@ -298,16 +298,17 @@ class PgPreferences implements PreferenceStore {
     return { muted: r?.muted === true, leaderboard: r?.leaderboard === true };
   }
   async setLeaderboard(platform: 'slack' | 'teams', user: string, on: boolean, at: string): Promise<void> {
+    await this.set('leaderboard', platform, user, on, at);
+  }
+  /** One choice, leaving the others as they were. `column` is one of ours, never user input. */
+  private async set(column: 'muted' | 'leaderboard', platform: string, user: string, on: boolean, at: string): Promise<void> {
     await this.pool.query(
-      'INSERT INTO preferences (platform, user_id, leaderboard, updated_at) VALUES ($1, $2, $3, $4) ON CONFLICT (platform, user_id) DO UPDATE SET leaderboard = excluded.leaderboard, updated_at = excluded.updated_at',
+      `INSERT INTO preferences (platform, user_id, ${column}, updated_at) VALUES ($1, $2, $3, $4) ON CONFLICT (platform, user_id) DO UPDATE SET ${column} = excluded.${column}, updated_at = excluded.updated_at`,
       [platform, user, on, at],
     );
   }
   async setMuted(platform: 'slack' | 'teams', user: string, muted: boolean, at: string): Promise<void> {
-    await this.pool.query(
-      'INSERT INTO preferences (platform, user_id, muted, updated_at) VALUES ($1, $2, $3, $4) ON CONFLICT (platform, user_id) DO UPDATE SET muted = excluded.muted, updated_at = excluded.updated_at',
-      [platform, user, muted, at],
-    );
+    await this.set('muted', platform, user, muted, at);
   }
 }
 

@@ -374,9 +374,13 @@ class SqlitePreferences implements PreferenceStore {
     return { muted: r !== undefined && Number(r.muted) === 1, leaderboard: r !== undefined && Number(r.leaderboard) === 1 };
   }
   async setLeaderboard(platform: 'slack' | 'teams', user: string, on: boolean, at: string): Promise<void> {
+    await this.set('leaderboard', platform, user, on, at);
+  }
+  /** One choice, leaving the others as they were. `column` is one of ours, never user input. */
+  private async set(column: 'muted' | 'leaderboard', platform: string, user: string, on: boolean, at: string): Promise<void> {
     await this.d.write(() =>
       this.d.run(
-        'INSERT INTO preferences (platform, user_id, leaderboard, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (platform, user_id) DO UPDATE SET leaderboard = excluded.leaderboard, updated_at = excluded.updated_at',
+        `INSERT INTO preferences (platform, user_id, ${column}, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (platform, user_id) DO UPDATE SET ${column} = excluded.${column}, updated_at = excluded.updated_at`,
         platform,
         user,
         on ? 1 : 0,
@@ -385,15 +389,7 @@ class SqlitePreferences implements PreferenceStore {
     );
   }
   async setMuted(platform: 'slack' | 'teams', user: string, muted: boolean, at: string): Promise<void> {
-    await this.d.write(() =>
-      this.d.run(
-        'INSERT INTO preferences (platform, user_id, muted, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (platform, user_id) DO UPDATE SET muted = excluded.muted, updated_at = excluded.updated_at',
-        platform,
-        user,
-        muted ? 1 : 0,
-        at,
-      ),
-    );
+    await this.set('muted', platform, user, muted, at);
   }
 }
 
