@@ -13,6 +13,8 @@ import { loadDrills } from './content/load-drills.ts';
 import type { DrillCatalog } from './core/drill/catalog.ts';
 import { Drills } from './core/drill/drills.ts';
 import { memoryStore } from './storage/memory/memory-store.ts';
+import type { CustomerVoice } from './core/ports/customer-voice.ts';
+import type { VoiceProblem } from './core/drill/voice.ts';
 
 export interface Engine {
   content: Content;
@@ -29,7 +31,16 @@ export interface Engine {
  * passes it when the LLM mode is on); the coach asks it after the offline answer is out.
  */
 export function createEngine(
-  options: { promptsDir?: string; store?: Store; analyser?: Analyser; tailor?: (content: Content, offline: OfflineAnalyser) => Analyser; now?: () => Date } = {},
+  options: {
+    promptsDir?: string;
+    store?: Store;
+    analyser?: Analyser;
+    tailor?: (content: Content, offline: OfflineAnalyser) => Analyser;
+    /** The LLM mode's drill customer voice, and who hears about lines it failed to keep in character. */
+    voice?: CustomerVoice;
+    onVoiceRejected?: (problem: VoiceProblem) => void;
+    now?: () => Date;
+  } = {},
 ): Engine {
   const content = loadContent(options.promptsDir);
   const now = options.now ?? (() => new Date());
@@ -52,7 +63,17 @@ export function createEngine(
   const loadedDrills = () => {
     if (drills) return drills;
     const catalog = loadDrills(options.promptsDir);
-    const service = new Drills({ catalog, content, lexicons, drills: store.drills, preferences: store.preferences, now, newId: () => randomUUID() });
+    const service = new Drills({
+      catalog,
+      content,
+      lexicons,
+      drills: store.drills,
+      preferences: store.preferences,
+      now,
+      newId: () => randomUUID(),
+      ...(options.voice ? { voice: options.voice } : {}),
+      ...(options.onVoiceRejected ? { onVoiceRejected: options.onVoiceRejected } : {}),
+    });
     drills = { catalog, service };
     return drills;
   };

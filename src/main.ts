@@ -19,6 +19,10 @@ import { startRetention } from './jobs/retention.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createSlackApp, SLACK_EVENTS_PATH } from './slack/slack-app.ts';
 import { openStore } from './storage/open-store.ts';
+import type { CustomerVoice } from './core/ports/customer-voice.ts';
+import { createMetrics, type LlmKind, type Metrics } from './metrics/defuse-metrics.ts';
+import { PROMETHEUS_CONTENT_TYPE } from './metrics/registry.ts';
+import type { ServerResponse } from 'node:http';
 
 /** Retention runs at start and then every six hours: deletion a few hours late is fine. */
 const RETENTION_EVERY_MS = 6 * 60 * 60 * 1000;
@@ -26,19 +30,25 @@ const RETENTION_EVERY_MS = 6 * 60 * 60 * 1000;
 export interface Service {
   server: Server;
   store: Store;
+  metrics: Metrics;
   port: number;
   stop(): Promise<void>;
 }
 
 export async function startService(config: Config, log: Logger, now: () => Date = () => new Date()): Promise<Service> {
   const store = await openStore(config);
+  const metrics = createMetrics();
   let ready = false;
   try {
-    const llm = config.llm ? await llmTailor(config.llm, log) : undefined;
-    const engine = createEngine({ store, now, ...(llm ? { tailor: llm } : {}) });
+    const llm = config.llm ? await llmParts(config.llm, log, metrics) : undefined;
+    const engine = createEngine({
+      store,
+      now,
+      ...(llm ? { tailor: llm.tailor, voice: llm.voice, onVoiceRejected: (why: string) => metrics.llmFallbacks.inc({ kind: 'drill_voice', reason: `check_${why}` }) } : {}),
+    });
     // The drill scenarios are validated now, with the rest of prompts/, not at the first drill.
     void engine.drillCatalog;
-    const routes: Route[] = [];
+    const routes: Route[] = [{ path: '/metrics', handle: (_req, res) => sendMetrics(res, metrics) }];
     let stopSocket: (() => Promise<unknown>) | undefined;
     if (config.slack) {
       const { app, mode } = createSlackApp({ config: config.slack, engine, store, log, now });
@@ -83,6 +93,7 @@ export async function startService(config: Config, log: Logger, now: () => Date 
     return {
       server,
       store,
+      metrics,
       port,
       async stop() {
         ready = false;
@@ -100,21 +111,44 @@ export async function startService(config: Config, log: Logger, now: () => Date 
 
 /**
  * The LLM mode: prompts/llm validated now (a bad prompt file stops the start, like any other
- * content), the openai SDK loaded only when the mode is on. Each call is logged with its
- * outcome, latency and token counts, never with text.
+ * content), the openai SDK loaded only when the mode is on. One client serves the coaching
+ * analyser and the drill customer's voice. Each call is logged and counted with its outcome,
+ * latency and token counts, never with text.
  */
-async function llmTailor(config: LlmConfig, log: Logger): Promise<(content: Content, offline: OfflineAnalyser) => Analyser> {
+async function llmParts(config: LlmConfig, log: Logger, metrics: Metrics): Promise<{ tailor: (content: Content, offline: OfflineAnalyser) => Analyser; voice: CustomerVoice }> {
   const prompts = loadLlmPrompts();
-  const { OpenAiAnalyser } = await import('./llm/openai-analyser.ts');
-  log.info('llm mode on', { provider: config.provider, model: config.model, timeoutMs: config.timeoutMs, prompts: prompts.version });
-  return (content, offline) =>
+  const { OpenAiAnalyser, OpenAiChat } = await import('./llm/openai-analyser.ts');
+  const { OpenAiDrillVoice } = await import('./llm/openai-drill-voice.ts');
+  log.info('llm mode on', { provider: config.provider, model: config.model, timeoutMs: config.timeoutMs, prompts: prompts.version, drillPrompt: prompts.drillCustomer.version });
+  const chat = new OpenAiChat(config);
+  const count = (kind: LlmKind, c: { outcome: string; ms: number; promptTokens: number | undefined; completionTokens: number | undefined }) => {
+    metrics.llmCalls.inc({ kind, outcome: c.outcome });
+    metrics.llmSeconds.observe({ kind }, c.ms / 1000);
+    if (c.promptTokens !== undefined) metrics.llmTokens.inc({ kind, type: 'prompt' }, c.promptTokens);
+    if (c.completionTokens !== undefined) metrics.llmTokens.inc({ kind, type: 'completion' }, c.completionTokens);
+    if (c.outcome !== 'ok') metrics.llmFallbacks.inc({ kind, reason: c.outcome });
+  };
+  const voice = new OpenAiDrillVoice({
+    chat,
+    prompts,
+    onCall: (c) => {
+      count('drill_voice', c);
+      log.info('llm call', { kind: 'drill_voice', outcome: c.outcome, ms: Math.round(c.ms), model: config.model, promptTokens: c.promptTokens, completionTokens: c.completionTokens });
+    },
+  });
+  const tailor = (content: Content, offline: OfflineAnalyser) =>
     new OpenAiAnalyser({
       config,
       offline,
       content,
       prompts,
-      onCall: (c) =>
+      chat,
+      onCall: (c) => {
+        count('advice', c);
+        for (const why of c.rejected) metrics.llmRejectedWordings.inc({ why: why.replace(':', '_') });
+        if (c.outcome === 'ok') metrics.adviceSource.inc({ source: c.source });
         log.info('llm call', {
+          kind: 'advice',
           outcome: c.outcome,
           ms: Math.round(c.ms),
           model: c.model,
@@ -122,8 +156,15 @@ async function llmTailor(config: LlmConfig, log: Logger): Promise<(content: Cont
           completionTokens: c.completionTokens,
           rejectedWordings: c.rejected.length,
           source: c.source,
-        }),
+        });
+      },
     });
+  return { tailor, voice };
+}
+
+function sendMetrics(res: ServerResponse, metrics: Metrics): void {
+  res.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE });
+  res.end(metrics.registry.render());
 }
 
 async function main(): Promise<void> {

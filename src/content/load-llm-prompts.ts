@@ -1,6 +1,7 @@
 /**
- * Reads prompts/llm: the system prompt (with its version in a front-matter line) and the
- * worked examples. Validated at start whenever the LLM mode is on, every problem listed.
+ * Reads prompts/llm: the coaching system prompt and the drill customer's (each with its
+ * version in a front-matter line) and the worked examples. Validated at start whenever the
+ * LLM mode is on, every problem listed.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,11 +25,20 @@ export function loadLlmPrompts(dir: string = DEFAULT_PROMPTS_DIR): LlmPrompts {
       return undefined;
     }
   };
-  const systemFile = read('system.md');
-  const m = systemFile ? FRONT_MATTER.exec(systemFile) : null;
-  if (systemFile !== undefined && !m) problems.push('llm/system.md: must start with a front matter "---\\nversion: N\\n---"');
-  const system = systemFile && m ? systemFile.slice(m[0].length).trim() : '';
-  if (systemFile !== undefined && m && system === '') problems.push('llm/system.md: the prompt is empty');
+  const prompt = (rel: string): { version: string; text: string } => {
+    const file = read(rel);
+    if (file === undefined) return { version: '', text: '' };
+    const m = FRONT_MATTER.exec(file);
+    if (!m) {
+      problems.push(`llm/${rel}: must start with a front matter "---\\nversion: N\\n---"`);
+      return { version: '', text: '' };
+    }
+    const text = file.slice(m[0].length).trim();
+    if (text === '') problems.push(`llm/${rel}: the prompt is empty`);
+    return { version: m[1]!, text };
+  };
+  const system = prompt('system.md');
+  const drill = prompt('drill-customer.md');
 
   const examplesFile = read('examples.yaml');
   let examples: LlmPrompts['examples'] = [];
@@ -44,5 +54,5 @@ export function loadLlmPrompts(dir: string = DEFAULT_PROMPTS_DIR): LlmPrompts {
     else if (raw !== undefined) for (const i of r.error.issues) problems.push(`llm/examples.yaml: ${i.path.join('.') || '(top level)'}: ${i.message}`);
   }
   if (problems.length > 0) throw new ContentError('prompts/llm', problems);
-  return { version: m![1]!, system, examples };
+  return { version: system.version, system: system.text, examples, drillCustomer: { version: drill.version, system: drill.text } };
 }

@@ -1,5 +1,6 @@
 /**
- * The LLM analyser: the only file that imports `openai`. It reads the case offline first,
+ * The LLM analyser, and the one model client every LLM feature shares (OpenAiChat): the only
+ * file that imports `openai`. The analyser reads the case offline first,
  * asks the model for its reading and wordings through structured outputs (chat completions,
  * which OpenAI, Azure OpenAI, vLLM and Ollama all serve), and merges the answer through the
  * core's policy and guardrails. Any failure gives back the offline advice, marked as such.
@@ -11,7 +12,7 @@ import type { Advice } from '../core/advice.ts';
 import type { Turn } from '../core/case.ts';
 import type { Content } from '../core/content/schema.ts';
 import { LLM_READING_JSON_SCHEMA, LlmReadingSchema } from '../core/llm/llm-reading.ts';
-import { buildMessages, staticPrefix, type LlmPrompts } from '../core/llm/prompt.ts';
+import { buildMessages, staticPrefix, type ChatMessage, type LlmPrompts } from '../core/llm/prompt.ts';
 import { tailorAdvice } from '../core/llm/tailor.ts';
 import type { WordingProblem } from '../core/llm/guardrails.ts';
 import type { OfflineAnalyser } from '../core/offline-analyser.ts';
@@ -57,29 +58,95 @@ export function createOpenAiClient(config: LlmConfig): OpenAI {
     : new OpenAI({ ...common, ...(config.baseUrl ? { baseURL: config.baseUrl } : {}) });
 }
 
-/** The chat completion request for a case: the analyser's, and the bench's bare-SDK baseline. */
-export function chatRequest(model: string, prefix: string, turns: readonly Turn[], offline: Advice): OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming {
+/** One structured-output call: the messages, and the JSON schema the answer must follow. */
+export interface JsonRequest {
+  messages: ChatMessage[];
+  schemaName: string;
+  schema: Record<string, unknown>;
+  temperature: number;
+  maxTokens: number;
+}
+
+export interface Usage {
+  prompt_tokens: number;
+  completion_tokens: number;
+}
+
+export type ChatResult = { outcome: 'ok'; json: unknown; usage: Usage | undefined } | { outcome: Exclude<LlmOutcome, 'ok'>; usage: Usage | undefined };
+
+export function completionParams(model: string, r: JsonRequest): OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming {
   return {
     model,
-    messages: buildMessages(prefix, turns, offline),
-    response_format: { type: 'json_schema', json_schema: { name: 'defuse_reading', strict: true, schema: LLM_READING_JSON_SCHEMA } },
-    temperature: 0.4,
-    max_completion_tokens: 500,
+    messages: r.messages,
+    response_format: { type: 'json_schema', json_schema: { name: r.schemaName, strict: true, schema: r.schema } },
+    temperature: r.temperature,
+    max_completion_tokens: r.maxTokens,
   };
+}
+
+/** The coaching request for a case. */
+export function adviceRequest(prefix: string, turns: readonly Turn[], offline: Advice): JsonRequest {
+  return { messages: buildMessages(prefix, turns, offline), schemaName: 'defuse_reading', schema: LLM_READING_JSON_SCHEMA, temperature: 0.4, maxTokens: 500 };
+}
+
+/** The chat completion request for a case: the analyser's, and the bench's bare-SDK baseline. */
+export function chatRequest(model: string, prefix: string, turns: readonly Turn[], offline: Advice): OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming {
+  return completionParams(model, adviceRequest(prefix, turns, offline));
+}
+
+/**
+ * A JSON answer from the model, or why there is none: every failure the SDK or the server can
+ * produce ends up as an outcome, never as a throw. The coaching analyser and the drill
+ * customer's voice both call the model through this.
+ */
+export class OpenAiChat {
+  readonly model: string;
+  private readonly client: OpenAI;
+  private readonly timeoutMs: number;
+
+  constructor(config: LlmConfig, client?: OpenAI) {
+    this.model = config.model;
+    this.timeoutMs = config.timeoutMs;
+    this.client = client ?? createOpenAiClient(config);
+  }
+
+  async json(r: JsonRequest): Promise<ChatResult> {
+    let completion: OpenAI.Chat.Completions.ChatCompletion;
+    try {
+      completion = await this.client.chat.completions.create(
+        completionParams(this.model, r),
+        // The deadline covers every attempt and every wait between them.
+        { signal: AbortSignal.timeout(this.timeoutMs) },
+      );
+    } catch (err) {
+      return { outcome: classify(err), usage: undefined };
+    }
+    const usage = completion.usage ?? undefined;
+    const choice = completion.choices[0];
+    if (!choice) return { outcome: 'empty', usage };
+    if (choice.message.refusal) return { outcome: 'refusal', usage };
+    const text = choice.message.content;
+    if (!text) return { outcome: 'empty', usage };
+    try {
+      return { outcome: 'ok', json: JSON.parse(text), usage };
+    } catch {
+      return { outcome: 'malformed', usage };
+    }
+  }
 }
 
 export class OpenAiAnalyser implements Analyser {
   readonly name = 'llm';
   private readonly prefix: string;
-  private readonly client: OpenAI;
+  private readonly chat: OpenAiChat;
   private readonly config: LlmConfig;
   private readonly offline: OfflineAnalyser;
   private readonly onCall: (call: LlmCall) => void;
 
-  constructor(deps: { config: LlmConfig; offline: OfflineAnalyser; content: Content; prompts: LlmPrompts; client?: OpenAI; onCall?: (call: LlmCall) => void }) {
+  constructor(deps: { config: LlmConfig; offline: OfflineAnalyser; content: Content; prompts: LlmPrompts; chat?: OpenAiChat; onCall?: (call: LlmCall) => void }) {
     this.config = deps.config;
     this.offline = deps.offline;
-    this.client = deps.client ?? createOpenAiClient(deps.config);
+    this.chat = deps.chat ?? new OpenAiChat(deps.config);
     this.prefix = staticPrefix(deps.prompts, deps.content);
     this.onCall = deps.onCall ?? (() => undefined);
   }
@@ -90,7 +157,7 @@ export class OpenAiAnalyser implements Analyser {
     const r = this.offline.read(safe);
     const offlineAdvice = this.offline.adviceFrom(r, context);
     const started = performance.now();
-    const done = (outcome: LlmOutcome, advice: Advice, usage?: { prompt_tokens: number; completion_tokens: number }, rejected: WordingProblem[] = []) => {
+    const done = (outcome: LlmOutcome, advice: Advice, usage: Usage | undefined, rejected: WordingProblem[] = []) => {
       this.onCall({
         outcome,
         ms: performance.now() - started,
@@ -102,35 +169,15 @@ export class OpenAiAnalyser implements Analyser {
       });
       return advice;
     };
-    const fallback = (outcome: Exclude<LlmOutcome, 'ok'>, usage?: { prompt_tokens: number; completion_tokens: number }) =>
+    const fallback = (outcome: Exclude<LlmOutcome, 'ok'>, usage: Usage | undefined) =>
       done(outcome, { ...offlineAdvice, source: 'offline', notices: [...offlineAdvice.notices, FALLBACK_NOTICE[outcome]] }, usage);
 
-    let completion: OpenAI.Chat.Completions.ChatCompletion;
-    try {
-      completion = await this.client.chat.completions.create(
-        chatRequest(this.config.model, this.prefix, safe, offlineAdvice),
-        // The deadline covers every attempt and every wait between them.
-        { signal: AbortSignal.timeout(this.config.timeoutMs) },
-      );
-    } catch (err) {
-      return fallback(classify(err));
-    }
-    const choice = completion.choices[0];
-    const usage = completion.usage ?? undefined;
-    if (!choice) return fallback('empty', usage);
-    if (choice.message.refusal) return fallback('refusal', usage);
-    const text = choice.message.content;
-    if (!text) return fallback('empty', usage);
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      return fallback('malformed', usage);
-    }
-    const parsed = LlmReadingSchema.safeParse(json);
-    if (!parsed.success) return fallback('schema', usage);
+    const answer = await this.chat.json(adviceRequest(this.prefix, safe, offlineAdvice));
+    if (answer.outcome !== 'ok') return fallback(answer.outcome, answer.usage);
+    const parsed = LlmReadingSchema.safeParse(answer.json);
+    if (!parsed.success) return fallback('schema', answer.usage);
     const t = tailorAdvice(this.offline, r, context, offlineAdvice, parsed.data);
-    return done('ok', t.advice, usage, t.rejected);
+    return done('ok', t.advice, answer.usage, t.rejected);
   }
 }
 

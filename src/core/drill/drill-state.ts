@@ -15,6 +15,8 @@ export interface CustomerLine {
   text: string;
   mood: Mood;
   stage: Stage;
+  /** Said in the model's words rather than the scenario's (the LLM mode's drill voice). */
+  voiced?: true;
 }
 
 export interface AgentReply {

@@ -13,6 +13,8 @@ import { DIFFICULTIES, SKILLS, type Difficulty, type Mood, type Scenario, type S
 import { scoreDrill, type DrillScorecard } from './scorecard.ts';
 import { seedFrom } from './rng.ts';
 import type { Stage } from '../taxonomy.ts';
+import type { CustomerVoice } from '../ports/customer-voice.ts';
+import { voiceLineProblem, voiceRequest, type VoiceProblem } from './voice.ts';
 
 export type Platform = 'slack' | 'teams' | 'terminal';
 
@@ -33,6 +35,10 @@ interface StoredDrill {
 }
 
 export interface DrillDepsWithStore extends DrillDeps {
+  /** The LLM mode's voice for the customer; without one the scenario's lines are said as written. */
+  voice?: CustomerVoice;
+  /** Told when a voiced line failed the checks and the scripted one was said instead (metrics). */
+  onVoiceRejected?: (problem: VoiceProblem) => void;
   drills: DrillStore;
   preferences: PreferenceStore;
   now: () => Date;
@@ -122,7 +128,7 @@ export class Drills {
       chosenBecause = s.why;
     }
     const seed = asked.seed ?? seedFrom(this.d.newId());
-    const state = startDrill(this.d, scenario.id, difficulty ?? 'normal', seed);
+    const state = await this.voiced(scenario, startDrill(this.d, scenario.id, difficulty ?? 'normal', seed));
     return { scenario, state, opening: state.customer[0]!, ...(chosenBecause ? { chosenBecause } : {}) };
   }
 
@@ -150,7 +156,9 @@ export class Drills {
     if (stored.owner.user !== user) return { kind: 'not_owner' };
     if (session.status !== 'active' || stored.drill.outcome) return { kind: 'over' };
     const scenario = this.d.catalog.scenarios.get(stored.drill.scenario)!;
-    const t = replyToDrill(this.d, stored.drill, text);
+    const turned = replyToDrill(this.d, stored.drill, text);
+    const said = await this.voiced(scenario, turned.state);
+    const t = { ...turned, state: said, line: said.customer.at(-1)! };
     const finished = t.state.outcome !== undefined;
     const at = this.d.now().toISOString();
     const saved = await this.d.drills.save(
@@ -171,6 +179,26 @@ export class Drills {
       createdAt: at,
     });
     return { ...base, outcome: t.state.outcome!, scorecard };
+  }
+
+  /**
+   * The machine's last line in the model's words, when there is a voice and its line passes
+   * the checks (voice.ts: in character, in the mood, true to the scenario); otherwise the
+   * state as it was. The line keeps its scenario key, so the
+   * scripted line is still never picked twice.
+   */
+  private async voiced(scenario: Scenario, state: DrillState): Promise<DrillState> {
+    if (!this.d.voice) return state;
+    const request = voiceRequest(scenario, state);
+    const said = await this.d.voice.speak(request).catch(() => undefined);
+    if (said === undefined) return state;
+    const problem = voiceLineProblem(said, request, this.d);
+    if (problem) {
+      this.d.onVoiceRejected?.(problem);
+      return state;
+    }
+    const last = state.customer.at(-1)!;
+    return { ...state, customer: [...state.customer.slice(0, -1), { ...last, text: said, voiced: true }] };
   }
 
   /** The id of the owner's latest active drill, among those whose id starts with `prefix`. */

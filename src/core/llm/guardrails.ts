@@ -11,7 +11,7 @@ import { MAX_WORDING_CHARS, MIN_WORDING_CHARS } from './llm-reading.ts';
 const FORBIDDEN = new Set(['blame', 'argue', 'dismiss', 'sarcasm', 'overpromise', 'policy_wall', 'excuse']);
 
 /** Template leftovers: "[name]", "{order}", "<customer>", "XXX", "TBD", "Dear [". */
-const PLACEHOLDER = /\[[^\]]*\]|\{[^}]*\}|<[^>]*>|\bX{3,}\b|\bTBD\b|\bINSERT\b|\bN\/A\b/i;
+export const PLACEHOLDER = /\[[^\]]*\]|\{[^}]*\}|<[^>]*>|\bX{3,}\b|\bTBD\b|\bINSERT\b|\bN\/A\b/i;
 
 export type WordingProblem = 'too_short' | 'too_long' | 'placeholder' | 'personal_data' | `harmful:${string}`;
 

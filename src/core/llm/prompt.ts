@@ -13,6 +13,8 @@ export interface LlmPrompts {
   version: string;
   system: string;
   examples: { case: string; answer: LlmReading }[];
+  /** The drill customer's instructions (prompts/llm/drill-customer.md). */
+  drillCustomer: { version: string; system: string };
 }
 
 export interface ChatMessage {
