@@ -27,7 +27,9 @@ export const CONCURRENCY = 20;
 export async function startTarget(script: string, kind: string, env: Record<string, string>): Promise<{ base: string; stop: () => Promise<void> }> {
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   const child = spawn(process.execPath, [...profile, new URL(script, import.meta.url).pathname, kind], {
-    env: { ...process.env, LOG_LEVEL: 'error', ...env },
+    // Usage limits are off: the bench measures how fast turns go, and sends far more from one
+    // user than any limit allows.
+    env: { ...process.env, LOG_LEVEL: 'error', RATE_LIMIT_USER_PER_MINUTE: '0', RATE_LIMIT_WORKSPACE_PER_MINUTE: '0', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port = await new Promise<number>((resolve, reject) => {

@@ -23,6 +23,18 @@ export interface Config {
   teams: TeamsConfig | undefined;
   /** The LLM mode (assist); undefined means offline only. */
   llm: LlmConfig | undefined;
+  /** Coaching turns and drill replies per minute, per user and per workspace (0: no limit). */
+  rateLimits: { userPerMinute: number; workspacePerMinute: number };
+  /** REST API keys by name; empty means the API answers on loopback only. */
+  apiKeys: ApiKey[];
+  /** On SIGTERM, how long turns in flight may take to finish before the store closes. */
+  shutdownGraceMs: number;
+}
+
+export interface ApiKey {
+  /** Shown in logs and used for rate limits: never the secret. */
+  name: string;
+  secret: string;
 }
 
 export interface LlmConfig {
@@ -112,8 +124,50 @@ export function readConfig(env: Env): Config {
   const slack = readSlack(env, problems);
   const teams = readTeams(env, problems);
   const llm = readLlm(env, problems);
+  const whole = (name: string, fallback: number, min: number, max: number, what: string): number => {
+    const raw = value(env, name);
+    const n = raw === undefined ? fallback : Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) problems.push(`${name} must be ${what} from ${min} to ${max} (got "${raw}")`);
+    return n;
+  };
+  // 20 a minute is one pasted message every three seconds, kept up: more than a person on a
+  // live case sends, and little enough that a looping script is stopped within a minute.
+  const userPerMinute = whole('RATE_LIMIT_USER_PER_MINUTE', 20, 0, 100_000, 'a whole number of turns per minute (0 for no limit)');
+  const workspacePerMinute = whole('RATE_LIMIT_WORKSPACE_PER_MINUTE', 1200, 0, 10_000_000, 'a whole number of turns per minute (0 for no limit)');
+  const shutdownGraceMs = whole('SHUTDOWN_GRACE_MS', 10_000, 0, 120_000, 'a whole number of milliseconds');
+  const apiKeys = readApiKeys(env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
-  return { dataDir: value(env, 'DATA_DIR') ?? './data', databaseUrl, retentionDays, logLevel: logLevel as LogLevel, port, slack, teams, llm };
+  return {
+    dataDir: value(env, 'DATA_DIR') ?? './data',
+    databaseUrl,
+    retentionDays,
+    logLevel: logLevel as LogLevel,
+    port,
+    slack,
+    teams,
+    llm,
+    rateLimits: { userPerMinute, workspacePerMinute },
+    apiKeys,
+    shutdownGraceMs,
+  };
+}
+
+/** "name:secret" pairs separated by commas; the name says who calls (it appears in logs). */
+function readApiKeys(env: Env, problems: string[]): ApiKey[] {
+  const raw = value(env, 'DEFUSE_API_KEYS');
+  if (raw === undefined) return [];
+  const keys: ApiKey[] = [];
+  raw.split(',').map((p) => p.trim()).filter((p) => p !== '').forEach((pair, i) => {
+    const at = pair.indexOf(':');
+    const name = at > 0 ? pair.slice(0, at).trim() : '';
+    const secret = at > 0 ? pair.slice(at + 1).trim() : '';
+    // The secret is never echoed, only which entry is wrong.
+    if (!/^[a-z0-9][a-z0-9_.-]{0,39}$/i.test(name)) problems.push(`DEFUSE_API_KEYS entry ${i + 1} must look like name:secret, with a name of letters, digits, ".", "_" or "-" (such as helpdesk-sidebar:3f9c…)`);
+    else if (secret.length < 24) problems.push(`DEFUSE_API_KEYS entry "${name}" needs a secret of at least 24 characters (for example from: openssl rand -hex 24)`);
+    else if (keys.some((k) => k.name === name)) problems.push(`DEFUSE_API_KEYS names "${name}" twice`);
+    else keys.push({ name, secret });
+  });
+  return keys;
 }
 
 function readSlack(env: Env, problems: string[]): SlackConfig | undefined {

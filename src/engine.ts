@@ -3,7 +3,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { compileLexicons, type Lexicons } from './core/analysis/lexicon.ts';
-import { Coach } from './core/coach.ts';
+import { Coach, type CoachObserver } from './core/coach.ts';
+import type { UsageLimits } from './core/limits/rate-limit.ts';
+import type { DrillOutcome } from './core/drill/drill-state.ts';
 import type { Content } from './core/content/schema.ts';
 import { OfflineAnalyser } from './core/offline-analyser.ts';
 import type { Analyser } from './core/ports/analyser.ts';
@@ -39,6 +41,10 @@ export function createEngine(
     /** The LLM mode's drill customer voice, and who hears about lines it failed to keep in character. */
     voice?: CustomerVoice;
     onVoiceRejected?: (problem: VoiceProblem) => void;
+    /** Usage limits shared by coaching and drills (the service sets them; the CLI has none). */
+    limits?: UsageLimits;
+    observer?: CoachObserver;
+    onDrill?: (event: 'started' | DrillOutcome) => void;
     now?: () => Date;
   } = {},
 ): Engine {
@@ -56,6 +62,8 @@ export function createEngine(
     escalations: store.escalations,
     now,
     newId: () => randomUUID(),
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.observer ? { observer: options.observer } : {}),
   });
   // Loaded on first use: a one-shot CLI reading never pays for the drill scenarios; the
   // service touches them at start so a bad scenario file fails there, not mid-drill.
@@ -73,6 +81,8 @@ export function createEngine(
       newId: () => randomUUID(),
       ...(options.voice ? { voice: options.voice } : {}),
       ...(options.onVoiceRejected ? { onVoiceRejected: options.onVoiceRejected } : {}),
+      ...(options.limits ? { limits: options.limits } : {}),
+      ...(options.onDrill ? { observe: options.onDrill } : {}),
     });
     drills = { catalog, service };
     return drills;

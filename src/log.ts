@@ -1,11 +1,13 @@
 /**
- * A small structured logger: one JSON object per line on stderr. Customer text may only be
- * logged at debug level, through `debugText`, so an info-level log never holds it; secrets
- * are never passed to a logger at all.
+ * Structured JSON logs through pino: one object per line on stderr, with the request id of
+ * the HTTP request (or Slack event, Teams activity) being handled, so every line of one turn
+ * can be found together across replicas. Customer text may only be logged at debug level,
+ * through `debugText`, and is redacted even there; secrets are never passed to a logger.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { pino } from 'pino';
 import type { LogLevel } from './config.ts';
-
-const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+import { redact } from './core/privacy/redact.ts';
 
 export type Fields = Record<string, string | number | boolean | null | undefined>;
 
@@ -14,20 +16,36 @@ export interface Logger {
   info(msg: string, fields?: Fields): void;
   warn(msg: string, fields?: Fields): void;
   error(msg: string, fields?: Fields): void;
-  /** Customer or agent text: written only when the level is debug. */
+  /** Customer or agent text: written only when the level is debug, and redacted. */
   debugText(msg: string, text: string, fields?: Fields): void;
 }
 
+/** The request being handled, carried through every await of its turn. */
+export const requestContext = new AsyncLocalStorage<{ requestId: string }>();
+
 export function createLogger(level: LogLevel, write: (line: string) => void = (l) => process.stderr.write(l)): Logger {
-  const emit = (at: LogLevel, msg: string, fields?: Fields) => {
-    if (RANK[at] < RANK[level]) return;
-    write(`${JSON.stringify({ time: new Date().toISOString(), level: at, msg, ...fields })}\n`);
-  };
+  const p = pino(
+    {
+      level,
+      base: { service: 'defuse' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      // "level":"info" rather than pino's numbers: readable without pino-pretty.
+      formatters: { level: (label) => ({ level: label }) },
+      mixin: () => {
+        const id = requestContext.getStore()?.requestId;
+        return id ? { requestId: id } : {};
+      },
+    },
+    // A plain write per line (synchronous), so a crash never loses the line that explains it.
+    { write },
+  );
   return {
-    debug: (m, f) => emit('debug', m, f),
-    info: (m, f) => emit('info', m, f),
-    warn: (m, f) => emit('warn', m, f),
-    error: (m, f) => emit('error', m, f),
-    debugText: (m, text, f) => emit('debug', m, { ...f, text }),
+    debug: (m, f) => p.debug(f ?? {}, m),
+    info: (m, f) => p.info(f ?? {}, m),
+    warn: (m, f) => p.warn(f ?? {}, m),
+    error: (m, f) => p.error(f ?? {}, m),
+    debugText: (m, text, f) => {
+      if (p.isLevelEnabled('debug')) p.debug({ ...f, text: redact(text).text }, m);
+    },
   };
 }

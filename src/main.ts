@@ -5,6 +5,7 @@
  * serves GET /healthz, runs the retention job, and shuts down cleanly on SIGTERM/SIGINT.
  */
 import { config as loadDotenv } from 'dotenv';
+import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { ConfigError, readConfig, type Config, type LlmConfig } from './config.ts';
 import { loadLlmPrompts } from './content/load-llm-prompts.ts';
@@ -21,8 +22,13 @@ import { createSlackApp, SLACK_EVENTS_PATH } from './slack/slack-app.ts';
 import { openStore } from './storage/open-store.ts';
 import type { CustomerVoice } from './core/ports/customer-voice.ts';
 import { createMetrics, type LlmKind, type Metrics } from './metrics/defuse-metrics.ts';
-import { PROMETHEUS_CONTENT_TYPE } from './metrics/registry.ts';
-import type { ServerResponse } from 'node:http';
+import { timedStore } from './metrics/timed-store.ts';
+import { Turns } from './http/turns.ts';
+import { createRestApi } from './api/rest-api.ts';
+import { UsageLimits } from './core/limits/rate-limit.ts';
+
+/** The service's version, as package.json says (the OpenAPI document carries it). */
+const SERVICE_VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** Retention runs at start and then every six hours: deletion a few hours late is fine. */
 const RETENTION_EVERY_MS = 6 * 60 * 60 * 1000;
@@ -32,29 +38,48 @@ export interface Service {
   store: Store;
   metrics: Metrics;
   port: number;
-  stop(): Promise<void>;
+  /** Turns being handled (a graceful stop waits for them). */
+  turns: Turns;
+  /**
+   * Graceful stop: new requests get 503 and idle connections close, turns in flight finish
+   * (up to SHUTDOWN_GRACE_MS), then the store closes. Resolves with how many turns were still
+   * running when the grace ran out (0 on a clean stop).
+   */
+  stop(): Promise<number>;
 }
 
 export async function startService(config: Config, log: Logger, now: () => Date = () => new Date()): Promise<Service> {
-  const store = await openStore(config);
   const metrics = createMetrics();
+  const rawStore = await openStore(config);
+  const store = timedStore(rawStore, metrics);
   let ready = false;
   try {
     const llm = config.llm ? await llmParts(config.llm, log, metrics) : undefined;
+    const limits = new UsageLimits(config.rateLimits, now, (scope) => metrics.rateLimited.inc({ scope }));
     const engine = createEngine({
       store,
       now,
+      limits,
+      observer: {
+        advised(advice, channel, escalations) {
+          metrics.advice.inc({ channel: channel ?? 'none', emotion: advice.emotion, stage: advice.stage, step: advice.step });
+          for (const e of escalations) metrics.escalations.inc({ reason: e.reason });
+        },
+        acknowledged: () => metrics.acknowledgements.inc(),
+      },
+      onDrill: (event) => metrics.drills.inc({ event }),
       ...(llm ? { tailor: llm.tailor, voice: llm.voice, onVoiceRejected: (why: string) => metrics.llmFallbacks.inc({ kind: 'drill_voice', reason: `check_${why}` }) } : {}),
     });
     // The drill scenarios are validated now, with the rest of prompts/, not at the first drill.
     void engine.drillCatalog;
-    const routes: Route[] = [{ path: '/metrics', handle: (_req, res) => sendMetrics(res, metrics) }];
+    const turns = new Turns(metrics);
+    const routes: Route[] = [createRestApi({ engine, keys: config.apiKeys, log, turns, version: SERVICE_VERSION })];
     let stopSocket: (() => Promise<unknown>) | undefined;
     if (config.slack) {
-      const { app, mode } = createSlackApp({ config: config.slack, engine, store, log, now });
+      const { app, mode } = createSlackApp({ config: config.slack, engine, store, log, now, turns });
       if (mode.kind === 'http') {
         const receiver = mode.receiver;
-        routes.push({ path: SLACK_EVENTS_PATH, handle: (req, res) => receiver.requestListener(req, res) });
+        routes.push({ name: 'slack', path: SLACK_EVENTS_PATH, handle: (req, res) => receiver.requestListener(req, res) });
       } else {
         await app.start();
         stopSocket = () => app.stop();
@@ -63,18 +88,25 @@ export async function startService(config: Config, log: Logger, now: () => Date 
     if (config.teams) {
       // botbuilder is a large module tree: loaded only when Teams is on.
       const { createTeams } = await import('./teams/teams-app.ts');
-      const { route } = createTeams({ config: config.teams, engine, store, log, now });
+      const { route } = createTeams({ config: config.teams, engine, store, log, now, turns });
       routes.push(route);
       if (!config.teams.appId) {
         log.warn('TEAMS ENDPOINT IS UNAUTHENTICATED: MicrosoftAppId is not set, so /api/messages accepts any caller. Use this only with the Bot Framework Emulator on your own machine; set MicrosoftAppId, MicrosoftAppPassword and MicrosoftAppTenantId (or TEAMS_ENABLED=false) anywhere else');
       }
     }
+    if (config.apiKeys.length === 0) log.info('REST API on loopback only: set DEFUSE_API_KEYS to call /api/v1 from elsewhere');
     const teamsMode = config.teams ? (config.teams.appId ? 'authenticated' : 'unauthenticated') : 'off';
-    const server = createHttpServer(
+    const http = createHttpServer(
       routes,
-      { ready: () => ready, details: () => ({ store: store.kind, slack: config.slack !== undefined, teams: teamsMode, llm: config.llm ? config.llm.model : 'off' }) },
+      {
+        ready: () => ready,
+        storeReachable: () => store.ping(),
+        details: () => ({ store: store.kind, slack: config.slack !== undefined, teams: teamsMode, llm: config.llm ? config.llm.model : 'off' }),
+      },
       log,
+      metrics,
     );
+    const server = http.server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.port, () => resolve());
@@ -90,17 +122,28 @@ export async function startService(config: Config, log: Logger, now: () => Date 
     });
     ready = true;
     log.info('defuse started', { port, store: store.kind, slack: config.slack ? (config.slack.appToken ? 'socket mode' : 'http') : 'off', teams: teamsMode, llm: config.llm ? config.llm.model : 'off' });
+    let stopped: Promise<number> | undefined;
     return {
       server,
       store,
       metrics,
       port,
-      async stop() {
-        ready = false;
-        stopRetention();
-        await stopSocket?.().catch(() => undefined);
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-        await store.close();
+      turns,
+      stop() {
+        stopped ??= (async () => {
+          ready = false;
+          stopRetention();
+          http.stopAccepting();
+          await stopSocket?.().catch(() => undefined);
+          const drained = await turns.drain(config.shutdownGraceMs);
+          const left = drained ? 0 : turns.inFlight;
+          if (left > 0) log.warn('stopping with turns still running', { turns: left, graceMs: config.shutdownGraceMs });
+          // Connections still open (a slow client) must not keep the process alive.
+          server.closeAllConnections();
+          await store.close();
+          return left;
+        })();
+        return stopped;
       },
     };
   } catch (err) {
@@ -162,11 +205,6 @@ async function llmParts(config: LlmConfig, log: Logger, metrics: Metrics): Promi
   return { tailor, voice };
 }
 
-function sendMetrics(res: ServerResponse, metrics: Metrics): void {
-  res.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE });
-  res.end(metrics.registry.render());
-}
-
 async function main(): Promise<void> {
   loadDotenv({ quiet: true });
   let config: Config;
@@ -189,12 +227,21 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info('stopping', { signal });
+    log.info('stopping', { signal, turnsInFlight: service.turns.inFlight });
     service.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
+      (left) => {
+        log.info('stopped', { unfinishedTurns: left });
+        process.exit(0);
+      },
+      (err: unknown) => {
+        log.error('stop failed', { code: (err as { code?: string }).code ?? 'internal' });
+        process.exit(1);
+      },
     );
   };
+  // A promise nobody awaited must not take the service down with every turn in flight; it
+  // is a bug to fix, so it is logged with its code (never its message: it may quote a case).
+  process.on('unhandledRejection', (err) => log.error('unhandled rejection', { code: (err as { code?: string } | undefined)?.code ?? (err as Error | undefined)?.name ?? 'unknown' }));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 }

@@ -13,7 +13,31 @@ describe('configuration', () => {
       slack: undefined,
       // Teams is on by default, unauthenticated (for the Emulator) until MicrosoftAppId is set.
       teams: { appId: undefined, appPassword: undefined, appType: 'SingleTenant', tenantId: undefined, supervisors: [] },
+      llm: undefined,
+      rateLimits: { userPerMinute: 20, workspacePerMinute: 1200 },
+      apiKeys: [],
+      shutdownGraceMs: 10_000,
     });
+  });
+
+  it('reads API keys as name:secret pairs and never echoes a secret in a problem', () => {
+    const secret = 'a'.repeat(32);
+    expect(readConfig({ DEFUSE_API_KEYS: `sidebar:${secret}, script:${'b'.repeat(24)}` }).apiKeys).toEqual([
+      { name: 'sidebar', secret },
+      { name: 'script', secret: 'b'.repeat(24) },
+    ]);
+    const short = () => readConfig({ DEFUSE_API_KEYS: 'sidebar:tooshort-secret-value' });
+    expect(short).toThrow(/DEFUSE_API_KEYS entry "sidebar" needs a secret of at least 24 characters/);
+    expect(short).not.toThrow(/tooshort/);
+    expect(() => readConfig({ DEFUSE_API_KEYS: `${secret}` })).toThrow(/entry 1 must look like name:secret/);
+    expect(() => readConfig({ DEFUSE_API_KEYS: `a:${secret},a:${secret}` })).toThrow(/names "a" twice/);
+  });
+
+  it('reads rate limits and the shutdown grace, 0 turning a limit off', () => {
+    const c = readConfig({ RATE_LIMIT_USER_PER_MINUTE: '0', RATE_LIMIT_WORKSPACE_PER_MINUTE: '50', SHUTDOWN_GRACE_MS: '2500' });
+    expect(c.rateLimits).toEqual({ userPerMinute: 0, workspacePerMinute: 50 });
+    expect(c.shutdownGraceMs).toBe(2500);
+    expect(() => readConfig({ RATE_LIMIT_USER_PER_MINUTE: 'lots', SHUTDOWN_GRACE_MS: '-1' })).toThrow(/RATE_LIMIT_USER_PER_MINUTE must be[\s\S]*SHUTDOWN_GRACE_MS must be/);
   });
 
   it('reports every problem at once, each naming its variable, and never echoes DATABASE_URL', () => {
@@ -103,6 +127,23 @@ describe('logging', () => {
     const debug = createLogger('debug', (l) => lines.push(l));
     debug.debugText('customer message', 'you are useless, refund me');
     expect(lines.at(-1)).toContain('useless');
+    // Redacted even at debug.
+    debug.debugText('customer message', 'card 4111 1111 1111 1111, mail jo@example.com');
+    expect(lines.at(-1)).toContain('[card]');
+    expect(lines.at(-1)).not.toContain('4111');
+    expect(lines.at(-1)).not.toContain('example.com');
+  });
+
+  it('writes JSON lines with the level by name and the request id of the turn being handled', async () => {
+    const { requestContext } = await import('../src/log.ts');
+    const lines: string[] = [];
+    const log = createLogger('info', (l) => lines.push(l));
+    requestContext.run({ requestId: 'req-123' }, () => log.info('coached', { caseId: 'c1' }));
+    log.info('outside');
+    const [inside, outside] = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(inside).toMatchObject({ level: 'info', msg: 'coached', caseId: 'c1', requestId: 'req-123', service: 'defuse' });
+    expect(outside!.requestId).toBeUndefined();
+    expect(typeof inside!.time).toBe('string');
   });
 });
 
@@ -113,7 +154,7 @@ describe('.env.example', () => {
     const example = parse(readFileSync(new URL('../.env.example', import.meta.url), 'utf8'));
     expect(() => readConfig(example)).not.toThrow();
     const text = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
-    for (const name of ['PORT', 'DATA_DIR', 'DATABASE_URL', 'RETENTION_DAYS', 'LOG_LEVEL', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'SLACK_ESCALATION_CHANNEL', 'SUPERVISOR_SLACK_USERS', 'TEAMS_ENABLED', 'MicrosoftAppId', 'MicrosoftAppPassword', 'MicrosoftAppType', 'MicrosoftAppTenantId', 'SUPERVISOR_TEAMS_USERS']) {
+    for (const name of ['PORT', 'DATA_DIR', 'DATABASE_URL', 'RETENTION_DAYS', 'LOG_LEVEL', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'SLACK_ESCALATION_CHANNEL', 'SUPERVISOR_SLACK_USERS', 'TEAMS_ENABLED', 'MicrosoftAppId', 'MicrosoftAppPassword', 'MicrosoftAppType', 'MicrosoftAppTenantId', 'SUPERVISOR_TEAMS_USERS', 'DEFUSE_API_KEYS', 'RATE_LIMIT_USER_PER_MINUTE', 'RATE_LIMIT_WORKSPACE_PER_MINUTE', 'SHUTDOWN_GRACE_MS']) {
       expect(text, name).toContain(name);
     }
   });

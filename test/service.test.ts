@@ -26,6 +26,36 @@ describe('the service', () => {
     }
   });
 
+  it('says ready only while the store answers, serves metrics, and carries a request id', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'defuse-svc-'));
+    const s = await startService(readConfig({ PORT: '0', DATA_DIR: dir, TEAMS_ENABLED: 'false' }), createLogger('error', () => undefined));
+    const base = `http://127.0.0.1:${s.port}`;
+    try {
+      const ready = await fetch(`${base}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toEqual({ status: 'ready', store: 'reachable', content: 'loaded' });
+      expect((await fetch(`${base}/healthz`, { headers: { 'x-request-id': 'lb-42.abc' } })).headers.get('x-request-id')).toBe('lb-42.abc');
+      // An id that could smuggle text into logs is replaced by a fresh one.
+      const odd = (await fetch(`${base}/healthz`, { headers: { 'x-request-id': 'has spaces and "quotes"' } })).headers.get('x-request-id');
+      expect(odd).toMatch(/^[0-9a-f-]{36}$/);
+      const metrics = await fetch(`${base}/metrics`);
+      expect(metrics.headers.get('content-type')).toContain('text/plain; version=0.0.4');
+      const text = await metrics.text();
+      expect(text).toMatch(/^defuse_uptime_seconds \d/m);
+      expect(text).toContain('defuse_http_requests_total{route="ready",status="200"} 1');
+      expect(text).toContain('# TYPE defuse_store_call_seconds histogram');
+      // The store goes away under the service: alive, but not ready.
+      await s.store.close();
+      const gone = await fetch(`${base}/readyz`);
+      expect(gone.status).toBe(503);
+      expect(await gone.json()).toMatchObject({ status: 'not_ready', store: 'unreachable' });
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    } finally {
+      await s.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses to start on bad configuration, naming every variable, with exit code 78', () => {
     const env = { ...process.env, PORT: 'eighty', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'short', DATABASE_URL: '' };
     const r = spawnSync(process.execPath, ['src/main.ts'], { cwd: root, env, encoding: 'utf8', timeout: 15_000 });

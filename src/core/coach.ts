@@ -16,6 +16,7 @@ import { REASON_TEXT } from './escalation/rules.ts';
 import { redact } from './privacy/redact.ts';
 import { reviewDraft } from './review/review-draft.ts';
 import { sanitizeText } from './text/sanitize.ts';
+import { limitKeys, type UsageLimits } from './limits/rate-limit.ts';
 
 export interface CoachRequest {
   /** Continue this case; a new case is opened when absent or unknown. */
@@ -40,6 +41,12 @@ export interface CoachResult {
   tailored?: Promise<Advice | undefined>;
 }
 
+/** Told what the coach concluded, for counting (metrics); never given any text. */
+export interface CoachObserver {
+  advised(advice: Advice, channel: ChannelRef['channel'] | undefined, escalations: readonly EscalationRecord[]): void;
+  acknowledged(): void;
+}
+
 export interface CoachDeps {
   content: Content;
   lexicons: Lexicons;
@@ -51,6 +58,9 @@ export interface CoachDeps {
   escalations?: EscalationStore;
   now: () => Date;
   newId: () => string;
+  /** Per-user and per-workspace limits on coaching turns (the channels' ChannelRef names both). */
+  limits?: UsageLimits;
+  observer?: CoachObserver;
 }
 
 /** Turns kept per case: the analysis reads the latest ones; older turns add nothing but cost. */
@@ -90,6 +100,7 @@ export class Coach {
    * per case and reason; the ones new with this message come back for the channel to ping.
    */
   async coachCase(req: CoachRequest): Promise<CoachResult> {
+    this.deps.limits?.check(limitKeys(req.channel));
     const input = this.readInput(req);
     // Personal data never reaches the store, the analyser (which may be remote) or a reply.
     const redacted = input.turns.map((t) => ({ ...t, text: redact(t.text).text }));
@@ -126,6 +137,7 @@ export class Coach {
           () => undefined,
         )
       : undefined;
+    this.deps.observer?.advised(advice, req.channel?.channel, escalations);
     return { caseId: id, advice, escalations, ...(tailored ? { tailored } : {}) };
   }
 
@@ -183,6 +195,7 @@ export class Coach {
     const at = this.deps.now().toISOString();
     let took = false;
     for (const e of await this.deps.escalations.forCase(caseId)) if (await this.deps.escalations.acknowledge(caseId, e.reason, by, at)) took = true;
+    if (took) this.deps.observer?.acknowledged();
     return took;
   }
 

@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'store_corrupt'
   | 'store_too_new'
   | 'analyser_unavailable'
+  | 'rate_limited'
   | 'internal';
 
 export class DefuseError extends Error {

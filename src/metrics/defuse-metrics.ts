@@ -14,6 +14,17 @@ export function createMetrics() {
   const started = Date.now();
   const m = {
     registry,
+    httpRequests: registry.add(new Counter('defuse_http_requests_total', 'HTTP requests by route (slack, teams, api, health, metrics, ...) and status code.', ['route', 'status'] as const)),
+    httpSeconds: registry.add(new Histogram('defuse_http_request_seconds', 'Time from a request arriving to its response, by route. Slack is acknowledged before the work; its turn time is defuse_turn_seconds.', ['route'] as const, LATENCY_BUCKETS)),
+    turnSeconds: registry.add(new Histogram('defuse_turn_seconds', 'Time to handle one coaching turn or drill reply, from the event to the reply being sent, by channel.', ['channel'] as const, LATENCY_BUCKETS)),
+    inFlight: registry.add(new Gauge('defuse_turns_in_flight', 'Turns being handled right now (a graceful shutdown waits for these).')),
+    advice: registry.add(new Counter('defuse_advice_total', 'Advice given, by channel, emotion, stage and next step.', ['channel', 'emotion', 'stage', 'step'] as const)),
+    escalations: registry.add(new Counter('defuse_escalations_total', 'Escalations opened, by reason.', ['reason'] as const)),
+    acknowledgements: registry.add(new Counter('defuse_escalation_acknowledgements_total', 'Cases a supervisor took ("I\'m on it").')),
+    drills: registry.add(new Counter('defuse_drills_total', 'Drills started, and how they ended (resolved, walkout, handoff, turn_limit, stopped).', ['event'] as const)),
+    rateLimited: registry.add(new Counter('defuse_rate_limited_total', 'Turns refused by a usage limit, by scope (user or workspace).', ['scope'] as const)),
+    storeSeconds: registry.add(new Histogram('defuse_store_call_seconds', 'Time of each call to the case store, by part and operation.', ['part', 'op'] as const, LATENCY_BUCKETS)),
+    storeErrors: registry.add(new Counter('defuse_store_errors_total', 'Store calls that failed, by part and operation.', ['part', 'op'] as const)),
     llmCalls: registry.add(new Counter('defuse_llm_calls_total', 'Model calls, by what they were for and how they ended (ok, timeout, rate_limited, malformed, ...).', ['kind', 'outcome'] as const)),
     llmFallbacks: registry.add(new Counter('defuse_llm_fallbacks_total', 'Model calls whose answer was not used: the offline advice or the curated drill line stood instead.', ['kind', 'reason'] as const)),
     llmSeconds: registry.add(new Histogram('defuse_llm_call_seconds', 'Wall time of each model call, retries included.', ['kind'] as const, LATENCY_BUCKETS)),

@@ -10,6 +10,7 @@ import type { Advice } from '../core/advice.ts';
 import { DefuseError } from '../core/errors.ts';
 import { parseCommand } from '../core/channel/commands.ts';
 import { handleOnce } from '../core/inbound.ts';
+import type { Turns } from '../http/turns.ts';
 import type { Store } from '../core/ports/store.ts';
 import type { Engine } from '../engine.ts';
 import type { Logger } from '../log.ts';
@@ -24,6 +25,8 @@ export interface SlackDeps {
   store: Store;
   log: Logger;
   now: () => Date;
+  /** Counts and times each event's work, and lets a shutdown wait for it. */
+  turns?: Turns;
 }
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -81,6 +84,10 @@ export function createSlackApp(deps: SlackDeps): { app: App; mode: SlackReceiver
     convoStore: false,
     clientOptions,
   });
+  // Slack is acknowledged before the listeners run (processBeforeResponse: false), so the
+  // HTTP request ends long before the turn does: this is where a turn's work is tracked.
+  const turns = deps.turns;
+  if (turns) app.use(({ next }) => turns.run('slack', next));
 
   /** Posts advice in a case thread, compact for an agent who muted Defuse, with its metadata. */
   async function postAdvice(client: WebClient, where: { channel: string; thread: string }, agent: string | undefined, caseId: string, advice: Advice, tailored?: Promise<Advice | undefined>): Promise<void> {

@@ -9,14 +9,14 @@ import { z } from 'zod';
 import type { TeamsConfig } from '../config.ts';
 import type { Store } from '../core/ports/store.ts';
 import type { Engine } from '../engine.ts';
-import { send, type Route } from '../http/server.ts';
+import { MAX_BODY_BYTES, send, type Route } from '../http/server.ts';
+import { readBody } from '../http/body.ts';
 import type { Logger } from '../log.ts';
 import { APOLOGY } from '../core/channel/present.ts';
 import { DefuseTeamsBot, errorCode } from './teams-bot.ts';
+import type { Turns } from '../http/turns.ts';
 
 export const TEAMS_MESSAGES_PATH = '/api/messages';
-/** Bot Framework activities are small; a megabyte is far beyond any real one. */
-const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
  * The CloudAdapter, with its activity processing reachable directly: `process()` would parse
@@ -41,7 +41,7 @@ const ActivityShape = z.object({
   text: z.string().optional(),
 }).loose();
 
-export function createTeams(deps: { config: TeamsConfig; engine: Engine; store: Store; log: Logger; now: () => Date }): { route: Route; adapter: DefuseCloudAdapter; bot: DefuseTeamsBot } {
+export function createTeams(deps: { config: TeamsConfig; engine: Engine; store: Store; log: Logger; now: () => Date; turns?: Turns }): { route: Route; adapter: DefuseCloudAdapter; bot: DefuseTeamsBot } {
   const { config, log } = deps;
   const auth = new ConfigurationBotFrameworkAuthentication({
     ...(config.appId ? { MicrosoftAppId: config.appId } : {}),
@@ -56,15 +56,18 @@ export function createTeams(deps: { config: TeamsConfig; engine: Engine; store: 
   };
   const bot = new DefuseTeamsBot({ ...deps, adapter });
 
+  const run = <T>(fn: () => Promise<T>) => (deps.turns ? deps.turns.run('teams', fn) : fn());
   const route: Route = {
+    name: 'teams',
     path: TEAMS_MESSAGES_PATH,
     async handle(req: IncomingMessage, res: ServerResponse) {
       if (req.method !== 'POST') return send(res, 405, { error: 'method_not_allowed', message: 'POST Bot Framework activities here.' });
-      const raw = await readBody(req, MAX_BODY_BYTES);
-      if (raw === undefined) return send(res, 413, { error: 'too_large', message: `An activity must be under ${MAX_BODY_BYTES} bytes.` });
+      const body = await readBody(req, MAX_BODY_BYTES);
+      if (!body.ok && body.error === 'too_large') return send(res, 413, { error: 'too_large', message: `An activity must be under ${MAX_BODY_BYTES} bytes.` });
+      if (!body.ok) return send(res, 400, { error: 'invalid_utf8', message: 'The body is not valid UTF-8.' });
       let json: unknown;
       try {
-        json = JSON.parse(raw);
+        json = JSON.parse(body.text);
       } catch {
         return send(res, 400, { error: 'invalid_json', message: 'The body is not JSON.' });
       }
@@ -75,7 +78,7 @@ export function createTeams(deps: { config: TeamsConfig; engine: Engine; store: 
       }
       const header = req.headers.authorization ?? '';
       try {
-        const invoke = await adapter.handleActivity(header, parsed.data as unknown as Activity, (ctx) => bot.run(ctx));
+        const invoke = await run(() => adapter.handleActivity(header, parsed.data as unknown as Activity, (ctx) => bot.run(ctx)));
         return send(res, invoke?.status ?? 200, invoke?.body);
       } catch (err) {
         const status = (err as { statusCode?: number }).statusCode;
@@ -89,15 +92,4 @@ export function createTeams(deps: { config: TeamsConfig; engine: Engine; store: 
     },
   };
   return { route, adapter, bot };
-}
-
-async function readBody(req: IncomingMessage, max: number): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > max) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

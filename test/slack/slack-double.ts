@@ -18,6 +18,8 @@ export class SlackDouble {
   readonly calls: Call[] = [];
   /** Members per channel id, for conversations.members. */
   readonly members = new Map<string, string[]>();
+  /** Every answer waits this long: a slow Slack, so turns are still in flight when a test acts. */
+  delayMs = 0;
   private readonly failures = new Map<string, Failure[]>();
   private server: Server | undefined;
   private ts = 1_700_000_000;
@@ -32,13 +34,14 @@ export class SlackDouble {
     this.server = createServer((req, res) => {
       let raw = '';
       req.on('data', (d: Buffer) => (raw += d.toString()));
-      req.on('end', () => {
+      req.on('end', async () => {
         const path = (req.url ?? '').split('?')[0]!;
         const method = path.startsWith('/api/') ? path.slice(5) : path.startsWith('/respond/') ? 'response_url' : path;
         const body = parseBody(raw, String(req.headers['content-type'] ?? ''));
         const call = { method, body, at: Date.now() };
         if (this.record) this.calls.push(call);
         this.onCall?.(call);
+        if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
         const pending = this.failures.get(method) ?? [];
         const index = pending.findIndex((f) => !f.when || f.when(body));
         const fail = index === -1 ? undefined : pending.splice(index, 1)[0];

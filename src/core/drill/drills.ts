@@ -14,6 +14,7 @@ import { scoreDrill, type DrillScorecard } from './scorecard.ts';
 import { seedFrom } from './rng.ts';
 import type { Stage } from '../taxonomy.ts';
 import type { CustomerVoice } from '../ports/customer-voice.ts';
+import type { UsageLimits } from '../limits/rate-limit.ts';
 import { voiceLineProblem, voiceRequest, type VoiceProblem } from './voice.ts';
 
 export type Platform = 'slack' | 'teams' | 'terminal';
@@ -37,6 +38,10 @@ interface StoredDrill {
 export interface DrillDepsWithStore extends DrillDeps {
   /** The LLM mode's voice for the customer; without one the scenario's lines are said as written. */
   voice?: CustomerVoice;
+  /** Per-user and per-workspace limits, shared with coaching. */
+  limits?: UsageLimits;
+  /** Told when a drill starts and how it ends (metrics). */
+  observe?: (event: 'started' | DrillOutcome) => void;
   /** Told when a voiced line failed the checks and the scripted one was said instead (metrics). */
   onVoiceRejected?: (problem: VoiceProblem) => void;
   drills: DrillStore;
@@ -117,6 +122,7 @@ export class Drills {
    * the drill's thread. Without a scenario, the one `drill stats` would suggest.
    */
   async prepare(owner: DrillOwner, asked: { scenario?: string; difficulty?: Difficulty; seed?: number }): Promise<PreparedDrill> {
+    this.limit(owner);
     let scenario: Scenario;
     let difficulty = asked.difficulty;
     let chosenBecause: string | undefined;
@@ -136,7 +142,13 @@ export class Drills {
   async open(drillId: string, owner: DrillOwner, prepared: PreparedDrill, where: Record<string, unknown>): Promise<boolean> {
     const at = this.d.now().toISOString();
     const state: StoredDrill = { drill: prepared.state, owner, where };
-    return this.d.drills.save({ id: drillId, userId: ownerKey(owner), team: teamKey(owner), status: 'active', state: state as unknown as Record<string, unknown>, createdAt: at, updatedAt: at }, 0);
+    const saved = await this.d.drills.save({ id: drillId, userId: ownerKey(owner), team: teamKey(owner), status: 'active', state: state as unknown as Record<string, unknown>, createdAt: at, updatedAt: at }, 0);
+    if (saved) this.d.observe?.('started');
+    return saved;
+  }
+
+  private limit(owner: DrillOwner): void {
+    this.d.limits?.check({ user: ownerKey(owner), workspace: teamKey(owner) });
   }
 
   /** The stored drill, if `drillId` names one this version can read. */
@@ -155,6 +167,7 @@ export class Drills {
     const { session, stored } = found;
     if (stored.owner.user !== user) return { kind: 'not_owner' };
     if (session.status !== 'active' || stored.drill.outcome) return { kind: 'over' };
+    this.limit(stored.owner);
     const scenario = this.d.catalog.scenarios.get(stored.drill.scenario)!;
     const turned = replyToDrill(this.d, stored.drill, text);
     const said = await this.voiced(scenario, turned.state);
@@ -178,6 +191,7 @@ export class Drills {
       card: { ...scorecard, drillId, ...(stored.owner.name ? { name: stored.owner.name } : {}) } as unknown as Record<string, unknown>,
       createdAt: at,
     });
+    this.d.observe?.(t.state.outcome!);
     return { ...base, outcome: t.state.outcome!, scorecard };
   }
 
@@ -226,6 +240,7 @@ export class Drills {
       session.version,
     );
     if (!saved) return { stopped: false, why: 'over' };
+    this.d.observe?.('stopped');
     return { stopped: true, drillId: session.id, scenario: this.d.catalog.scenarios.get(stored.drill.scenario)!, where: stored.where };
   }
 

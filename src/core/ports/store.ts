@@ -15,5 +15,7 @@ export interface Store {
   events: EventLog;
   drills: DrillStore;
   preferences: PreferenceStore;
+  /** Resolves when the store answers a trivial query (GET /readyz); rejects otherwise. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -227,6 +227,7 @@ export function memoryStore(): Store {
     events: new MemoryEvents(),
     drills: new MemoryDrills(),
     preferences: new MemoryPreferences(),
+    async ping() {},
     async close() {},
   };
 }

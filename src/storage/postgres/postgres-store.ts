@@ -334,6 +334,9 @@ export async function postgresStore(url: string, options: { poolSize?: number } 
     events: new PgEvents(pool),
     drills: new PgDrills(pool),
     preferences: new PgPreferences(pool),
+    async ping() {
+      await pool.query('SELECT 1');
+    },
     async close() {
       await pool.end();
     },

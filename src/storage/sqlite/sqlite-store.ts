@@ -411,6 +411,9 @@ export function sqliteStore(path: string): Store & { db: SqliteDb } {
     events: new SqliteEvents(d),
     drills: new SqliteDrills(d),
     preferences: new SqlitePreferences(d),
+    async ping() {
+      d.db.prepare('SELECT 1').get();
+    },
     async close() {
       if (!d.db.isOpen) return;
       d.flush();
