@@ -29,6 +29,8 @@ export interface Config {
   apiKeys: ApiKey[];
   /** On SIGTERM, how long turns in flight may take to finish before the store closes. */
   shutdownGraceMs: number;
+  /** Tokens that open the browser console from elsewhere than this machine (unset: loopback only). */
+  console: { token: string | undefined; supervisorToken: string | undefined };
 }
 
 export interface ApiKey {
@@ -134,8 +136,17 @@ export function readConfig(env: Env): Config {
   // live case sends, and little enough that a looping script is stopped within a minute.
   const userPerMinute = whole('RATE_LIMIT_USER_PER_MINUTE', 20, 0, 100_000, 'a whole number of turns per minute (0 for no limit)');
   const workspacePerMinute = whole('RATE_LIMIT_WORKSPACE_PER_MINUTE', 1200, 0, 10_000_000, 'a whole number of turns per minute (0 for no limit)');
-  const shutdownGraceMs = whole('SHUTDOWN_GRACE_MS', 10_000, 0, 120_000, 'a whole number of milliseconds');
+  // Under the 10 s that Docker and Kubernetes wait after SIGTERM before they kill: the store
+  // must be closed before that.
+  const shutdownGraceMs = whole('SHUTDOWN_GRACE_MS', 8_000, 0, 120_000, 'a whole number of milliseconds');
   const apiKeys = readApiKeys(env, problems);
+  const consoleToken = value(env, 'CONSOLE_TOKEN');
+  const supervisorToken = value(env, 'CONSOLE_SUPERVISOR_TOKEN');
+  // Never echoed: only which one is too short.
+  for (const [name, v] of [['CONSOLE_TOKEN', consoleToken], ['CONSOLE_SUPERVISOR_TOKEN', supervisorToken]] as const) {
+    if (v !== undefined && v.length < 24) problems.push(`${name} must be at least 24 characters (for example from: openssl rand -hex 24)`);
+  }
+  if (consoleToken !== undefined && consoleToken === supervisorToken) problems.push('CONSOLE_SUPERVISOR_TOKEN must differ from CONSOLE_TOKEN: agents would get the supervisor view');
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     dataDir: value(env, 'DATA_DIR') ?? './data',
@@ -149,6 +160,7 @@ export function readConfig(env: Env): Config {
     rateLimits: { userPerMinute, workspacePerMinute },
     apiKeys,
     shutdownGraceMs,
+    console: { token: consoleToken, supervisorToken },
   };
 }
 

@@ -5,6 +5,7 @@
  * through `debugText`, and is redacted even there; secrets are never passed to a logger.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { hostname } from 'node:os';
 import { pino } from 'pino';
 import type { LogLevel } from './config.ts';
 import { redact } from './core/privacy/redact.ts';
@@ -27,7 +28,8 @@ export function createLogger(level: LogLevel, write: (line: string) => void = (l
   const p = pino(
     {
       level,
-      base: { service: 'defuse' },
+      // The host tells replicas apart; pino's default base is replaced, so both are named here.
+      base: { service: 'defuse', hostname: hostname(), pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
       // "level":"info" rather than pino's numbers: readable without pino-pretty.
       formatters: { level: (label) => ({ level: label }) },

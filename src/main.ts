@@ -26,6 +26,9 @@ import { timedStore } from './metrics/timed-store.ts';
 import { Turns } from './http/turns.ts';
 import { createRestApi } from './api/rest-api.ts';
 import { UsageLimits } from './core/limits/rate-limit.ts';
+import { ConsoleAccess } from './console/console-auth.ts';
+import { ConsoleBus } from './console/console-bus.ts';
+import { createConsole } from './console/console-route.ts';
 
 /** The service's version, as package.json says (the OpenAPI document carries it). */
 const SERVICE_VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -50,6 +53,7 @@ export interface Service {
 
 export async function startService(config: Config, log: Logger, now: () => Date = () => new Date()): Promise<Service> {
   const metrics = createMetrics();
+  const bus = new ConsoleBus();
   const rawStore = await openStore(config);
   const store = timedStore(rawStore, metrics);
   let ready = false;
@@ -64,8 +68,12 @@ export async function startService(config: Config, log: Logger, now: () => Date 
         advised(advice, channel, escalations) {
           metrics.advice.inc({ channel: channel ?? 'none', emotion: advice.emotion, stage: advice.stage, step: advice.step });
           for (const e of escalations) metrics.escalations.inc({ reason: e.reason });
+          bus.notify(escalations.length > 0 ? 'escalation' : 'advice');
         },
-        acknowledged: () => metrics.acknowledgements.inc(),
+        acknowledged: () => {
+          metrics.acknowledgements.inc();
+          bus.notify('acknowledged');
+        },
       },
       onDrill: (event) => metrics.drills.inc({ event }),
       ...(llm ? { tailor: llm.tailor, voice: llm.voice, onVoiceRejected: (why: string) => metrics.llmFallbacks.inc({ kind: 'drill_voice', reason: `check_${why}` }) } : {}),
@@ -73,7 +81,10 @@ export async function startService(config: Config, log: Logger, now: () => Date 
     // The drill scenarios are validated now, with the rest of prompts/, not at the first drill.
     void engine.drillCatalog;
     const turns = new Turns(metrics);
-    const routes: Route[] = [createRestApi({ engine, keys: config.apiKeys, log, turns, version: SERVICE_VERSION })];
+    const routes: Route[] = [
+      createRestApi({ engine, keys: config.apiKeys, log, turns, version: SERVICE_VERSION }),
+      createConsole({ engine, access: new ConsoleAccess(config.console), bus, log, now, turns }),
+    ];
     let stopSocket: (() => Promise<unknown>) | undefined;
     if (config.slack) {
       const { app, mode } = createSlackApp({ config: config.slack, engine, store, log, now, turns });
@@ -217,12 +228,23 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const log = createLogger(config.logLevel);
+  // Log lines wait until the service listens, so the first line `npm start` prints is where
+  // to open the console; everything logged while starting follows it.
+  let held: string[] | undefined = [];
+  const log = createLogger(config.logLevel, (line) => (held ? held.push(line) : process.stderr.write(line)));
+  const release = () => {
+    for (const line of held ?? []) process.stderr.write(line);
+    held = undefined;
+  };
   if (!config.slack) log.warn('Slack is off: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to turn it on');
   const service = await startService(config, log).catch((err: unknown) => {
+    release();
     process.stderr.write(`defuse: ${err instanceof DefuseError ? err.message : (err as Error).message}\n`);
     process.exit(1);
   });
+  const where = config.console.token || config.console.supervisorToken ? 'open it with ?token=<CONSOLE_TOKEN> from elsewhere' : 'on this machine only';
+  process.stdout.write(`Defuse is running: try the coach at http://localhost:${service.port}/ (supervisor view at /supervisor; ${where})\n`);
+  release();
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

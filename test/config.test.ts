@@ -16,7 +16,8 @@ describe('configuration', () => {
       llm: undefined,
       rateLimits: { userPerMinute: 20, workspacePerMinute: 1200 },
       apiKeys: [],
-      shutdownGraceMs: 10_000,
+      shutdownGraceMs: 8_000,
+      console: { token: undefined, supervisorToken: undefined },
     });
   });
 
@@ -154,7 +155,7 @@ describe('.env.example', () => {
     const example = parse(readFileSync(new URL('../.env.example', import.meta.url), 'utf8'));
     expect(() => readConfig(example)).not.toThrow();
     const text = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
-    for (const name of ['PORT', 'DATA_DIR', 'DATABASE_URL', 'RETENTION_DAYS', 'LOG_LEVEL', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'SLACK_ESCALATION_CHANNEL', 'SUPERVISOR_SLACK_USERS', 'TEAMS_ENABLED', 'MicrosoftAppId', 'MicrosoftAppPassword', 'MicrosoftAppType', 'MicrosoftAppTenantId', 'SUPERVISOR_TEAMS_USERS', 'DEFUSE_API_KEYS', 'RATE_LIMIT_USER_PER_MINUTE', 'RATE_LIMIT_WORKSPACE_PER_MINUTE', 'SHUTDOWN_GRACE_MS']) {
+    for (const name of ['PORT', 'DATA_DIR', 'DATABASE_URL', 'RETENTION_DAYS', 'LOG_LEVEL', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'SLACK_ESCALATION_CHANNEL', 'SUPERVISOR_SLACK_USERS', 'TEAMS_ENABLED', 'MicrosoftAppId', 'MicrosoftAppPassword', 'MicrosoftAppType', 'MicrosoftAppTenantId', 'SUPERVISOR_TEAMS_USERS', 'DEFUSE_API_KEYS', 'RATE_LIMIT_USER_PER_MINUTE', 'RATE_LIMIT_WORKSPACE_PER_MINUTE', 'SHUTDOWN_GRACE_MS', 'CONSOLE_TOKEN', 'CONSOLE_SUPERVISOR_TOKEN']) {
       expect(text, name).toContain(name);
     }
   });

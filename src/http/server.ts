@@ -23,6 +23,8 @@ export interface Route {
   name: string;
   /** Path prefix this handler owns, e.g. "/slack/events". */
   path: string;
+  /** For a route that owns more than one prefix (the console's pages): decides instead of `path`. */
+  match?: (path: string) => boolean;
   handle: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 }
 
@@ -60,7 +62,7 @@ export function createHttpServer(routes: Route[], health: Health, log: Logger, m
     const requestId = typeof header === 'string' && SANE_REQUEST_ID.test(header) ? header : randomUUID();
     res.setHeader('x-request-id', requestId);
     const path = (req.url ?? '/').split('?')[0]!;
-    const route = routes.find((r) => path === r.path || path.startsWith(`${r.path}/`));
+    const route = routes.find((r) => (r.match ? r.match(path) : path === r.path || path.startsWith(`${r.path}/`)));
     const label = route?.name ?? (path === '/healthz' ? 'health' : path === '/readyz' ? 'ready' : path === '/metrics' ? 'metrics' : 'other');
     const started = performance.now();
     res.on('finish', () => {

@@ -24,11 +24,14 @@ const inThread = (thread: string) => (c: { body: Record<string, unknown> }) => p
 /** Starts a drill by slash command and returns the thread (the opening's ts) and its drill id. */
 async function startDrill(harness: Harness, args: string, user = 'U_AGENT', channel = 'C_TRAIN'): Promise<{ thread: string; drillId: string; opening: Posted }> {
   const before = harness.slack.of('chat.postMessage').length;
+  const named = (c: { body: Record<string, unknown> }) => posted(c).metadata?.event_payload.drill_id !== 'pending';
+  const updatesBefore = harness.slack.of('chat.update').filter(named).length;
   expect((await slashCommand(harness, `drill ${args}`, user, channel)).status).toBe(200);
   const calls = await harness.slack.waitFor('chat.postMessage', before + 1);
   const opening = posted(calls[before]!);
-  // The double answers postMessage with a fresh ts; the update names the drill with it.
-  const updates = await harness.slack.waitFor('chat.update', 1, (c) => posted(c).metadata?.event_payload.drill_id !== 'pending');
+  // The double answers postMessage with a fresh ts; the update names the drill with it. Wait
+  // for this drill's update, not an earlier drill's.
+  const updates = await harness.slack.waitFor('chat.update', updatesBefore + 1, named);
   const ts = String(updates.at(-1)!.body.ts);
   const drillId = slackDrillId('T1', channel, ts);
   for (let i = 0; i < 100 && !(await harness.service.store.drills.get(drillId)); i++) await new Promise((r) => setTimeout(r, 10));

@@ -4,7 +4,8 @@
  * data (another process or replica, as far as the store can tell).
  */
 import { describe, expect, it } from 'vitest';
-import type { CaseAppend } from '../../src/core/ports/case-store.ts';
+import type { CaseAppend, TurnAssessment } from '../../src/core/ports/case-store.ts';
+import type { Step } from '../../src/core/taxonomy.ts';
 import type { Store } from '../../src/core/ports/store.ts';
 import { StoreError } from '../../src/core/errors.ts';
 import { runRetention } from '../../src/jobs/retention.ts';
@@ -25,6 +26,11 @@ const at = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toIS
 
 function turn(text: string, extra: Partial<CaseAppend> = {}): CaseAppend {
   return { turns: [{ role: 'customer', text }], shownWordings: [], stepsTaken: [], at: T0, ...extra };
+}
+
+/** An assessment recommending `step`. */
+function reading(step: Step): TurnAssessment {
+  return { emotion: 'frustrated', intensity: 0.5, stage: 'explaining', flags: [], step };
 }
 
 export function storeContract(name: string, h: Harness): void {
@@ -134,6 +140,110 @@ export function storeContract(name: string, h: Harness): void {
       expect(await s.cases.addFeedback({ caseId: 'missing', by: 'U_A', kind: 'helpful', at: at(7) })).toBe(false);
       expect((await s.cases.feedbackFor('k1')).map((f) => f.kind)).toEqual(['helpful', 'not_helpful']);
       expect(await s.cases.feedbackFor('missing')).toEqual([]);
+      await s.close();
+    });
+  });
+
+  describe(`${name} store: the supervisor view`, () => {
+    it('lists open cases updated since a time, most recent first, with their latest reading', async () => {
+      const s = await h.open();
+      await s.cases.append('a-old', turn('before the window', { at: at(1) }));
+      await s.cases.append('a-edge', turn('exactly at since', { at: at(2) }));
+      await s.cases.append('a-mid', turn('one', { at: at(2), assessment: reading('apologize') }));
+      await s.cases.append('a-mid', turn('two', { at: at(3), assessment: reading('diagnose') }));
+      await s.cases.append('a-mid', turn('three, not read', { at: at(4) }));
+      await s.cases.append('a-closed', turn('sorted', { at: at(3), assessment: reading('close') }));
+      await s.cases.close('a-closed', at(5));
+      await s.cases.append('a-new', turn('newest', { at: at(6), assessment: reading('resolve') }));
+
+      const active = await s.cases.activeSince(at(2), 10);
+      expect(active.map((c) => c.id)).toEqual(['a-new', 'a-mid', 'a-edge']);
+      expect(active[0]).toEqual({ id: 'a-new', open: true, updatedAt: at(6), latest: reading('resolve') });
+      // The latest assessed turn's reading, though a later turn was not read.
+      expect(active[1]).toEqual({ id: 'a-mid', open: true, updatedAt: at(4), latest: reading('diagnose') });
+      expect(active[2]).toEqual({ id: 'a-edge', open: true, updatedAt: at(2) });
+      expect((await s.cases.activeSince(at(2), 2)).map((c) => c.id)).toEqual(['a-new', 'a-mid']);
+      expect((await s.cases.activeSince(T0, 10)).map((c) => c.id)).toEqual(['a-new', 'a-mid', 'a-edge', 'a-old']);
+      expect(await s.cases.activeSince(at(7), 10)).toEqual([]);
+      await s.close();
+    });
+
+    it('counts the steps recommended since a time, across cases, ignoring turns without a reading', async () => {
+      const s = await h.open();
+      expect(await s.cases.stepCounts(T0)).toEqual({});
+      await s.cases.append('s1', turn('before the window', { at: at(1), assessment: reading('empathize') }));
+      // Two turns, one reading: it belongs to the last turn, and counts once.
+      await s.cases.append('s1', {
+        turns: [
+          { role: 'agent', text: 'I hear you.' },
+          { role: 'customer', text: 'Still broken.' },
+        ],
+        assessment: reading('empathize'),
+        shownWordings: [],
+        stepsTaken: [],
+        at: at(2),
+      });
+      await s.cases.append('s1', turn('not read', { at: at(3) }));
+      await s.cases.append('s2', turn('again', { at: at(4), assessment: reading('empathize') }));
+      await s.cases.append('s2', turn('fix it', { at: at(5), assessment: reading('resolve') }));
+      // A closed case's turns still count: they were recommended.
+      await s.cases.append('s3', turn('ok then', { at: at(6), assessment: reading('resolve') }));
+      await s.cases.close('s3', at(7));
+
+      expect(await s.cases.stepCounts(at(2))).toEqual({ empathize: 2, resolve: 2 });
+      expect(await s.cases.stepCounts(T0)).toEqual({ empathize: 3, resolve: 2 });
+      expect(await s.cases.stepCounts(at(6))).toEqual({ resolve: 1 });
+      expect(await s.cases.stepCounts(at(8))).toEqual({});
+      await s.close();
+    });
+
+    it('lists the escalations of open cases since a time, newest first, acknowledged ones with who and when', async () => {
+      const s = await h.open();
+      for (const id of ['o1', 'o2', 'o3']) await s.cases.append(id, turn('I want a manager', { at: T0 }));
+      await s.escalations.open({ caseId: 'o1', reason: 'threat_legal', summary: 'too early', at: at(1) });
+      await s.escalations.open({ caseId: 'o1', reason: 'demands_manager', summary: 'at the edge', at: at(2) });
+      await s.escalations.markNotified('o1', 'demands_manager', 'C-SUPERVISORS');
+      await s.escalations.acknowledge('o1', 'demands_manager', 'U-LEAD', at(3));
+      await s.escalations.open({ caseId: 'o2', reason: 'safety_risk', summary: 'safety', at: at(4) });
+      await s.escalations.open({ caseId: 'o3', reason: 'threat_legal', summary: 'closed since', at: at(5) });
+      await s.cases.close('o3', at(6));
+      await s.escalations.open({ caseId: 'o2', reason: 'threat_legal', summary: 'newest', at: at(7) });
+
+      const list = await s.escalations.openSince(at(2), 10);
+      expect(list.map((e) => [e.caseId, e.reason])).toEqual([
+        ['o2', 'threat_legal'],
+        ['o2', 'safety_risk'],
+        ['o1', 'demands_manager'],
+      ]);
+      expect(list[0]).toEqual({ caseId: 'o2', reason: 'threat_legal', summary: 'newest', createdAt: at(7), notified: [] });
+      expect(list[2]).toEqual({
+        caseId: 'o1',
+        reason: 'demands_manager',
+        summary: 'at the edge',
+        createdAt: at(2),
+        notified: ['C-SUPERVISORS'],
+        acknowledgedBy: 'U-LEAD',
+        acknowledgedAt: at(3),
+      });
+      expect((await s.escalations.openSince(at(2), 2)).map((e) => e.summary)).toEqual(['newest', 'safety']);
+      expect((await s.escalations.openSince(T0, 10)).map((e) => e.summary)).toEqual(['newest', 'safety', 'at the edge', 'too early']);
+      expect(await s.escalations.openSince(at(8), 10)).toEqual([]);
+      await s.close();
+    });
+
+    it("lists every workspace's scorecards since a time, newest first, at most the limit", async () => {
+      const s = await h.open();
+      const card = (id: string, team: string, minutes: number) => ({ id, sessionId: `d-${id}`, userId: `U-${id}`, team, card: { score: minutes }, createdAt: at(minutes) });
+      await s.drills.addScorecard(card('sc-a', 'T1', 1));
+      await s.drills.addScorecard(card('sc-c', 'T1', 3));
+      await s.drills.addScorecard(card('sc-b', 'T2', 2));
+      await s.drills.addScorecard(card('sc-d', 'T3', 4));
+      const since = await s.drills.scorecardsSince(at(2), 10);
+      expect(since.map((c) => c.id)).toEqual(['sc-d', 'sc-c', 'sc-b']);
+      expect(since[2]).toEqual(card('sc-b', 'T2', 2));
+      expect((await s.drills.scorecardsSince(at(2), 2)).map((c) => c.id)).toEqual(['sc-d', 'sc-c']);
+      expect((await s.drills.scorecardsSince(T0, 10)).map((c) => c.id)).toEqual(['sc-d', 'sc-c', 'sc-b', 'sc-a']);
+      expect(await s.drills.scorecardsSince(at(5), 10)).toEqual([]);
       await s.close();
     });
   });
@@ -277,7 +387,7 @@ export function storeContract(name: string, h: Harness): void {
           );
           expect(err).toBeInstanceOf(StoreError);
           expect(err).toMatchObject({ code: 'store_too_new' });
-          expect((err as Error).message).toMatch(/schema version 999.*knows versions up to 5/);
+          expect((err as Error).message).toMatch(/schema version 999.*knows versions up to 6/);
         });
       }
     });

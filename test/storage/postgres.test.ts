@@ -54,9 +54,29 @@ if (url) {
       await reset();
       const [a, b] = await Promise.all([postgresStore(schemaUrl), postgresStore(schemaUrl)]);
       const rows = (await admin!.query('SELECT version FROM schema_migrations ORDER BY version')).rows;
-      expect(rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5]);
+      expect(rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6]);
+      const indexes = (await admin!.query('SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()')).rows.map((r) => r.indexname);
+      expect(indexes).toEqual(expect.arrayContaining(['cases_open', 'case_turns_at', 'escalations_created_at', 'scorecards_created_at']));
       await a.close();
       await b.close();
+    });
+  });
+
+  describe('postgres step counts', () => {
+    it('refuses an assessment without a step, naming its row', async () => {
+      await reset();
+      const s = await postgresStore(schemaUrl, { poolSize: 2 });
+      const assessment = { emotion: 'angry' as const, intensity: 0.8, stage: 'venting' as const, flags: [], step: 'listen' as const };
+      await s.cases.append('bad', { turns: [{ role: 'customer', text: 'hi' }], assessment, shownWordings: [], stepsTaken: [], at: '2026-01-01T00:00:00.000Z' });
+      expect(await s.cases.stepCounts('2026-01-01T00:00:00.000Z')).toEqual({ listen: 1 });
+      await admin!.query(`UPDATE case_turns SET assessment = '{"emotion": "angry"}'::jsonb WHERE case_id = $1`, ['bad']);
+      const err = await s.cases.stepCounts('2026-01-01T00:00:00.000Z').then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toMatchObject({ code: 'store_corrupt' });
+      expect((err as Error).message).toMatch(/case_turns\[bad#1\].*"assessment"/);
+      await s.close();
     });
   });
 }

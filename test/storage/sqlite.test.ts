@@ -51,8 +51,30 @@ describe('sqlite migrations', () => {
     );
     db.close();
     const s = sqliteStore(p);
-    expect(s.db.all('SELECT version FROM schema_migrations ORDER BY version').map((r) => r.version)).toEqual([1, 2, 3, 4, 5]);
+    expect(s.db.all('SELECT version FROM schema_migrations ORDER BY version').map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6]);
     expect((await s.cases.recentForAgent('U_OLD', 5)).map((c) => c.id)).toEqual(['old']);
+    const indexes = s.db.all("SELECT name FROM sqlite_master WHERE type = 'index'").map((r) => r.name);
+    expect(indexes).toEqual(expect.arrayContaining(['cases_open', 'case_turns_at', 'escalations_created_at', 'scorecards_created_at']));
+    expect((await s.cases.activeSince('2026-01-01T00:00:00.000Z', 5)).map((c) => c.id)).toEqual(['old']);
+    await s.close();
+  });
+});
+
+describe('sqlite step counts', () => {
+  it('refuses an unreadable assessment, naming its row', async () => {
+    const s = sqliteStore(join(root, 'steps', 'defuse.sqlite'));
+    const assessment = { emotion: 'angry' as const, intensity: 0.8, stage: 'venting' as const, flags: [], step: 'listen' as const };
+    await s.cases.append('bad', { turns: [{ role: 'customer', text: 'hi' }], assessment, shownWordings: [], stepsTaken: [], at: '2026-01-01T00:00:00.000Z' });
+    expect(await s.cases.stepCounts('2026-01-01T00:00:00.000Z')).toEqual({ listen: 1 });
+    for (const broken of ['{not json', '{"emotion": "angry"}']) {
+      s.db.run('UPDATE case_turns SET assessment = ? WHERE case_id = ?', broken, 'bad');
+      const err = await s.cases.stepCounts('2026-01-01T00:00:00.000Z').then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toMatchObject({ code: 'store_corrupt' });
+      expect((err as Error).message).toMatch(/case_turns\[bad#1\].*"assessment"/);
+    }
     await s.close();
   });
 });

@@ -17,7 +17,7 @@ import type { CustomerVoice } from '../ports/customer-voice.ts';
 import type { UsageLimits } from '../limits/rate-limit.ts';
 import { voiceLineProblem, voiceRequest, type VoiceProblem } from './voice.ts';
 
-export type Platform = 'slack' | 'teams' | 'terminal';
+export type Platform = 'slack' | 'teams' | 'terminal' | 'console';
 
 /** Who runs a drill: the platform's user and workspace or tenant ids, and a display name. */
 export interface DrillOwner {
@@ -255,7 +255,8 @@ export class Drills {
     const cards = await this.d.drills.teamScorecards(teamKey(owner), since);
     const entries = cards.map((c) => entryOf(c.card, c.userId, c.createdAt)).filter((e): e is ScoreEntry => e !== undefined);
     const optedIn = new Set<string>();
-    const platform = owner.platform === 'terminal' ? undefined : owner.platform;
+    // Only chat platforms keep preferences: the terminal and the console have no leaderboard.
+    const platform = owner.platform === 'slack' || owner.platform === 'teams' ? owner.platform : undefined;
     for (const user of new Set(entries.map((e) => e.user))) {
       const raw = user.slice(user.indexOf(':') + 1);
       if (platform && (await this.d.preferences.get(platform, raw)).leaderboard) optedIn.add(user);
@@ -266,7 +267,7 @@ export class Drills {
   }
 
   async setLeaderboard(owner: DrillOwner, on: boolean): Promise<void> {
-    if (owner.platform === 'terminal') return;
+    if (owner.platform !== 'slack' && owner.platform !== 'teams') return;
     await this.d.preferences.setLeaderboard(owner.platform, owner.user, on, this.d.now().toISOString());
   }
 }

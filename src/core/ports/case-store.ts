@@ -95,6 +95,13 @@ export interface CaseStore {
   feedbackFor(caseId: string): Promise<CaseFeedback[]>;
   /** The agent's cases (by the `agent` of the case's channel address), most recent first. */
   recentForAgent(agent: string, limit: number): Promise<CaseSummary[]>;
+  /** Open cases updated at or after `since` (ISO), most recent first: the supervisor view's "active now". */
+  activeSince(since: string, limit: number): Promise<CaseSummary[]>;
+  /**
+   * How many times each step was recommended in turns committed at or after `since` (ISO),
+   * counted from the turns' assessments; steps never recommended are absent.
+   */
+  stepCounts(since: string): Promise<Partial<Record<Step, number>>>;
 }
 
 /** How many wording ids a case remembers: enough that a long case never repeats itself. */

@@ -33,4 +33,6 @@ export interface DrillStore {
   scorecards(userId: string, limit: number): Promise<Scorecard[]>;
   /** A workspace's or tenant's scorecards since a time (ISO), newest first: the leaderboard's input. */
   teamScorecards(team: string, since: string): Promise<Scorecard[]>;
+  /** Every workspace's scorecards since a time (ISO), newest first, at most `limit`. */
+  scorecardsSince(since: string, limit: number): Promise<Scorecard[]>;
 }

@@ -19,4 +19,6 @@ export interface EscalationStore {
   acknowledge(caseId: string, reason: string, by: string, at: string): Promise<boolean>;
   forCase(caseId: string): Promise<EscalationRecord[]>;
   unacknowledged(limit: number): Promise<EscalationRecord[]>;
+  /** Escalations of cases still open, acknowledged or not, created at or after `since` (ISO), newest first. */
+  openSince(since: string, limit: number): Promise<EscalationRecord[]>;
 }

@@ -3,6 +3,7 @@
  * between replicas and lost on restart; main.ts uses SQLite unless told otherwise.
  */
 import type { AppendResult, CaseAppend, CaseFeedback, CaseRecord, CaseStore, CaseSummary } from '../../core/ports/case-store.ts';
+import type { Step } from '../../core/taxonomy.ts';
 import type { DrillSession, DrillStore, Scorecard } from '../../core/ports/drill-store.ts';
 import type { EscalationRecord, EscalationStore } from '../../core/ports/escalation-store.ts';
 import type { EventLog } from '../../core/ports/event-log.ts';
@@ -80,10 +81,25 @@ class MemoryCases implements CaseStore {
       .filter((c) => c.channel?.address.agent === agent)
       .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
       .slice(0, limit)
-      .map((c) => {
-        const latest = [...c.turns].reverse().find((t) => t.assessment)?.assessment;
-        return { id: c.id, open: c.open, updatedAt: c.updatedAt, ...(latest ? { latest: copy(latest) } : {}) };
-      });
+      .map(summary);
+  }
+
+  async activeSince(since: string, limit: number): Promise<CaseSummary[]> {
+    return [...this.cases.values()]
+      .filter((c) => c.open && c.updatedAt >= since)
+      .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || byKey(a.id, b.id))
+      .slice(0, limit)
+      .map(summary);
+  }
+
+  async stepCounts(since: string): Promise<Partial<Record<Step, number>>> {
+    const counts: Partial<Record<Step, number>> = {};
+    for (const c of this.cases.values()) {
+      for (const t of c.turns) {
+        if (t.at >= since && t.assessment) counts[t.assessment.step] = (counts[t.assessment.step] ?? 0) + 1;
+      }
+    }
+    return counts;
   }
 
   async purge(cutoff: string): Promise<number> {
@@ -100,9 +116,23 @@ class MemoryCases implements CaseStore {
   }
 }
 
+/** A case's line in a summary list, with the assessment of its latest assessed turn. */
+function summary(c: CaseRecord): CaseSummary {
+  const latest = [...c.turns].reverse().find((t) => t.assessment)?.assessment;
+  return { id: c.id, open: c.open, updatedAt: c.updatedAt, ...(latest ? { latest: copy(latest) } : {}) };
+}
+
+/** Tie-breaks on ids the way the SQL stores' ORDER BY does (bytewise, not by locale). */
+const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 class MemoryEscalations implements EscalationStore {
   private readonly rows = new Map<string, EscalationRecord>();
   private key = (caseId: string, reason: string) => `${caseId}\u0000${reason}`;
+  /** Whether a case exists and is open: escalations of closed or missing cases are not "open". */
+  private readonly caseOpen: (caseId: string) => boolean;
+  constructor(caseOpen: (caseId: string) => boolean) {
+    this.caseOpen = caseOpen;
+  }
 
   async open(e: { caseId: string; reason: string; summary: string; at: string }): Promise<boolean> {
     const k = this.key(e.caseId, e.reason);
@@ -134,6 +164,14 @@ class MemoryEscalations implements EscalationStore {
 
   async unacknowledged(limit: number): Promise<EscalationRecord[]> {
     return [...this.rows.values()].filter((r) => r.acknowledgedBy === undefined).map(copy).sort((a, b) => a.createdAt.localeCompare(b.createdAt)).slice(0, limit);
+  }
+
+  async openSince(since: string, limit: number): Promise<EscalationRecord[]> {
+    return [...this.rows.values()]
+      .filter((r) => r.createdAt >= since && this.caseOpen(r.caseId))
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || byKey(a.caseId, b.caseId) || byKey(a.reason, b.reason))
+      .slice(0, limit)
+      .map(copy);
   }
 }
 
@@ -195,6 +233,13 @@ class MemoryDrills implements DrillStore {
   async teamScorecards(team: string, since: string): Promise<Scorecard[]> {
     return this.cards.filter((c) => c.team === team && c.createdAt >= since).sort((a, b) => b.createdAt.localeCompare(a.createdAt)).map(copy);
   }
+  async scorecardsSince(since: string, limit: number): Promise<Scorecard[]> {
+    return this.cards
+      .filter((c) => c.createdAt >= since)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || byKey(a.id, b.id))
+      .slice(0, limit)
+      .map(copy);
+  }
 }
 
 class MemoryPreferences implements PreferenceStore {
@@ -218,10 +263,12 @@ function toggle(set: Set<string>, key: string, on: boolean): void {
 }
 
 export function memoryStore(): Store {
-  const escalations = new MemoryEscalations();
+  // Each side asks the other only when called, after both exist.
+  const escalations = new MemoryEscalations((id) => cases.cases.get(id)?.open === true);
+  const cases = new MemoryCases((id) => escalations.dropCase(id));
   return {
     kind: 'memory',
-    cases: new MemoryCases((id) => escalations.dropCase(id)),
+    cases,
     escalations,
     routes: new MemoryRoutes(),
     events: new MemoryEvents(),

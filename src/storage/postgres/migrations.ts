@@ -118,4 +118,13 @@ ALTER TABLE preferences ADD COLUMN leaderboard boolean NOT NULL DEFAULT false;
 CREATE INDEX scorecards_team ON scorecards (team, created_at);
 `,
   },
+  {
+    version: 6,
+    sql: `
+CREATE INDEX cases_open ON cases (updated_at) WHERE open;
+CREATE INDEX case_turns_at ON case_turns (at);
+CREATE INDEX escalations_created_at ON escalations (created_at);
+CREATE INDEX scorecards_created_at ON scorecards (created_at);
+`,
+  },
 ];

@@ -13,7 +13,8 @@ import type { Route, RouteStore } from '../../core/ports/route-store.ts';
 import type { Preferences, PreferenceStore } from '../../core/ports/preference-store.ts';
 import type { Store } from '../../core/ports/store.ts';
 import { assessmentIndex, mergeShown, mergeSteps } from '../case-merge.ts';
-import { caseFromRow, drillFromRow, escalationFromRow, feedbackFromRow, iso, summaryFromRow, isObject, isStringArray, readJson, scorecardFromRow, turnFromRow, type CaseRow, type TurnRow } from '../rows.ts';
+import type { Step } from '../../core/taxonomy.ts';
+import { caseFromRow, corrupt, drillFromRow, escalationFromRow, feedbackFromRow, iso, summaryFromRow, isObject, isStringArray, readJson, scorecardFromRow, turnFromRow, type CaseRow, type TurnRow } from '../rows.ts';
 import { POSTGRES_MIGRATIONS } from './migrations.ts';
 
 /** Any constant works; it only has to be the same for every replica ("defuse" in ASCII). */
@@ -174,6 +175,34 @@ class PgCases implements CaseStore {
     );
     return r.rows.map(summaryFromRow);
   }
+
+  async activeSince(since: string, limit: number): Promise<CaseSummary[]> {
+    // Ties on updated_at break by id, bytewise (COLLATE "C"), as the other stores do.
+    const r = await this.pool.query(
+      `SELECT id, open, updated_at,
+         (SELECT assessment FROM case_turns t WHERE t.case_id = cases.id AND t.assessment IS NOT NULL ORDER BY seq DESC LIMIT 1) AS latest
+       FROM cases WHERE open AND updated_at >= $1 ORDER BY updated_at DESC, id COLLATE "C" LIMIT $2`,
+      [since, limit],
+    );
+    return r.rows.map(summaryFromRow);
+  }
+
+  async stepCounts(since: string): Promise<Partial<Record<Step, number>>> {
+    // Counted in SQL (case_turns_at finds the turns). An assessment without a text step lands
+    // in a NULL group: reported, with one of its rows, like any corrupt row.
+    const r = await this.pool.query(
+      `SELECT CASE WHEN jsonb_typeof(assessment -> 'step') = 'string' THEN assessment ->> 'step' END AS step,
+              COUNT(*) AS n, MIN(case_id || '#' || seq) AS sample
+       FROM case_turns WHERE at >= $1 AND assessment IS NOT NULL AND jsonb_typeof(assessment) <> 'null' GROUP BY 1`,
+      [since],
+    );
+    const counts: Partial<Record<Step, number>> = {};
+    for (const row of r.rows as Row[]) {
+      if (typeof row.step !== 'string') throw corrupt('case_turns', String(row.sample), 'assessment', 'no step');
+      counts[row.step as Step] = Number(row.n);
+    }
+    return counts;
+  }
 }
 
 
@@ -203,6 +232,15 @@ class PgEscalations implements EscalationStore {
   }
   async unacknowledged(limit: number): Promise<EscalationRecord[]> {
     return (await this.pool.query('SELECT * FROM escalations WHERE acknowledged_by IS NULL ORDER BY created_at, case_id, reason LIMIT $1', [limit])).rows.map(escalationFromRow);
+  }
+  async openSince(since: string, limit: number): Promise<EscalationRecord[]> {
+    const r = await this.pool.query(
+      `SELECT * FROM escalations e
+       WHERE e.created_at >= $1 AND EXISTS (SELECT 1 FROM cases c WHERE c.id = e.case_id AND c.open)
+       ORDER BY e.created_at DESC, e.case_id COLLATE "C", e.reason COLLATE "C" LIMIT $2`,
+      [since, limit],
+    );
+    return r.rows.map(escalationFromRow);
   }
 }
 
@@ -284,6 +322,10 @@ class PgDrills implements DrillStore {
   }
   async teamScorecards(team: string, since: string): Promise<Scorecard[]> {
     const rows = (await this.pool.query('SELECT * FROM scorecards WHERE team = $1 AND created_at >= $2 ORDER BY created_at DESC', [team, since])).rows as Row[];
+    return rows.map(scorecardFromRow);
+  }
+  async scorecardsSince(since: string, limit: number): Promise<Scorecard[]> {
+    const rows = (await this.pool.query('SELECT * FROM scorecards WHERE created_at >= $1 ORDER BY created_at DESC, id COLLATE "C" LIMIT $2', [since, limit])).rows as Row[];
     return rows.map(scorecardFromRow);
   }
 }

@@ -15,7 +15,8 @@ import type { Route, RouteStore } from '../../core/ports/route-store.ts';
 import type { Preferences, PreferenceStore } from '../../core/ports/preference-store.ts';
 import type { Store } from '../../core/ports/store.ts';
 import { assessmentIndex, mergeShown, mergeSteps } from '../case-merge.ts';
-import { caseFromRow, drillFromRow, escalationFromRow, feedbackFromRow, isObject, summaryFromRow, isStringArray, readJson, scorecardFromRow, turnFromRow, type CaseRow, type TurnRow } from '../rows.ts';
+import type { Step } from '../../core/taxonomy.ts';
+import { caseFromRow, corrupt, drillFromRow, escalationFromRow, feedbackFromRow, isObject, summaryFromRow, isStringArray, readJson, scorecardFromRow, turnFromRow, type CaseRow, type TurnRow } from '../rows.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
 
 /** How long a writer waits for another process's transaction before giving up. */
@@ -242,6 +243,40 @@ class SqliteCases implements CaseStore {
     );
     return rows.map(summaryFromRow);
   }
+
+  async activeSince(since: string, limit: number): Promise<CaseSummary[]> {
+    const rows = this.d.all(
+      `SELECT id, open, updated_at,
+         (SELECT assessment FROM case_turns t WHERE t.case_id = cases.id AND t.assessment IS NOT NULL ORDER BY seq DESC LIMIT 1) AS latest
+       FROM cases WHERE open = 1 AND updated_at >= ? ORDER BY updated_at DESC, id LIMIT ?`,
+      since,
+      limit,
+    );
+    return rows.map(summaryFromRow);
+  }
+
+  async stepCounts(since: string): Promise<Partial<Record<Step, number>>> {
+    // Counted in SQL (case_turns_at finds the turns). An assessment that is not JSON, or has
+    // no text step, lands in a NULL group: reported, with one of its rows, like any corrupt row.
+    const rows = this.d.all(
+      `SELECT CASE WHEN NOT json_valid(assessment) THEN NULL
+                   WHEN json_type(assessment, '$.step') = 'text' THEN json_extract(assessment, '$.step') END AS step,
+              COUNT(*) AS n, MIN(case_id || '#' || seq) AS sample
+       FROM case_turns WHERE at >= ? AND assessment IS NOT NULL AND assessment <> 'null' GROUP BY 1`,
+      since,
+    );
+    return stepCountsFromRows(rows);
+  }
+}
+
+/** The `stepCounts` groups (step, n, sample) as a record; a group without a step is a corrupt row. */
+function stepCountsFromRows(rows: Record<string, unknown>[]): Partial<Record<Step, number>> {
+  const counts: Partial<Record<Step, number>> = {};
+  for (const r of rows) {
+    if (typeof r.step !== 'string') throw corrupt('case_turns', String(r.sample), 'assessment', 'not valid JSON, or no step');
+    counts[r.step as Step] = Number(r.n);
+  }
+  return counts;
 }
 
 
@@ -277,6 +312,19 @@ class SqliteEscalations implements EscalationStore {
   }
   async unacknowledged(limit: number): Promise<EscalationRecord[]> {
     return this.d.all('SELECT * FROM escalations WHERE acknowledged_by IS NULL ORDER BY created_at, case_id, reason LIMIT ?', limit).map(escalationFromRow);
+  }
+  async openSince(since: string, limit: number): Promise<EscalationRecord[]> {
+    return this.d
+      .all(
+        // From the window (escalations_created_at), each checked against its case: the window
+        // holds fewer rows than the open cases.
+        `SELECT * FROM escalations e
+         WHERE e.created_at >= ? AND EXISTS (SELECT 1 FROM cases c WHERE c.id = e.case_id AND c.open = 1)
+         ORDER BY e.created_at DESC, e.case_id, e.reason LIMIT ?`,
+        since,
+        limit,
+      )
+      .map(escalationFromRow);
   }
 }
 
@@ -361,6 +409,9 @@ class SqliteDrills implements DrillStore {
   }
   async teamScorecards(team: string, since: string): Promise<Scorecard[]> {
     return this.d.all('SELECT * FROM scorecards WHERE team = ? AND created_at >= ? ORDER BY created_at DESC', team, since).map(scorecardFromRow);
+  }
+  async scorecardsSince(since: string, limit: number): Promise<Scorecard[]> {
+    return this.d.all('SELECT * FROM scorecards WHERE created_at >= ? ORDER BY created_at DESC, id LIMIT ?', since, limit).map(scorecardFromRow);
   }
 }
 
