@@ -56,7 +56,7 @@ export class StoreError extends DefuseError {
   constructor(code: 'store_unavailable' | 'store_corrupt' | 'store_too_new', message: string, cause?: unknown) {
     super(code, message, {
       cause,
-      userMessage: "Defuse can't reach its case memory right now; your message was not lost, please try again in a moment.",
+      userMessage: "Defuse can't reach its case memory right now, so nothing was saved. Send that message again in a moment.",
     });
     this.name = 'StoreError';
   }

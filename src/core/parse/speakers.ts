@@ -19,8 +19,15 @@ const NOT_SPEAKERS = new Set([
   'tip', 'fyi', 'important', 'edit', 'also', 'btw', 'eta', 'http', 'https', 'so', 'ok', 'okay', 'and', 'but', 'then',
 ]);
 
+/**
+ * The blanks between the parts of a prefix are bounded (`\s{0,8}`), not `\s*`: runs of `\s*`
+ * separated only by optional parts (and the name, which may hold spaces) let the regex try
+ * every split of a long run of spaces, cubic in its length: "a" + 1,600 spaces + "b" took 33 s,
+ * and one 8,000-character line of that shape would take over an hour, blocking the event loop.
+ * Real prefixes never have more than a few blanks between their parts.
+ */
 const PREFIX =
-  /^\s*(?:\[[^\]\n]{1,25}\]\s*|\(?\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?\)?\s*[-–]?\s*)?\**([A-Za-z][A-Za-z .'’-]{0,24}?)\**\s*(?:\(([^)\n]{1,20})\))?\s*(?:\[[^\]\n]{1,25}\])?\s*[:：]\s?(.*)$/;
+  /^\s*(?:\[[^\]\n]{1,25}\]\s*|\(?\d{1,2}[:.]\d{2}(?::\d{2})?\s{0,8}(?:[ap]\.?m\.?)?\)?\s{0,8}[-–]?\s{0,8})?\**([A-Za-z][A-Za-z .'’-]{0,24}?)\**\s{0,8}(?:\(([^)\n]{1,20})\))?\s{0,8}(?:\[[^\]\n]{1,25}\])?\s{0,8}[:：]\s?(.*)$/;
 
 export interface PrefixedLine {
   /** Known role, or undefined for a name ("Sarah:") decided later from the others. */

@@ -3,6 +3,7 @@
  * a case lock its row (SELECT … FOR UPDATE), so concurrent turns from any replica queue up
  * and all land, in commit order; unique keys make escalations and event claims once-only.
  */
+import { guardPool, isConnectionError, unavailable } from './unreachable.ts';
 import pg from 'pg';
 import { StoreError } from '../../core/errors.ts';
 import type { AppendResult, CaseAppend, CaseFeedback, CaseRecord, CaseStore, CaseSummary, StoredTurn } from '../../core/ports/case-store.ts';
@@ -35,6 +36,7 @@ export function describeUrl(url: string): string {
 
 async function inTx<T>(pool: pg.Pool, fn: (c: Client) => Promise<T>): Promise<T> {
   const c = await pool.connect();
+  let broken: Error | undefined;
   try {
     await c.query('BEGIN');
     const out = await fn(c);
@@ -42,9 +44,11 @@ async function inTx<T>(pool: pg.Pool, fn: (c: Client) => Promise<T>): Promise<T>
     return out;
   } catch (err) {
     await c.query('ROLLBACK').catch(() => undefined);
-    throw err;
+    // A client whose connection dropped must not go back into the pool for the next turn.
+    if (isConnectionError(err)) broken = err as Error;
+    throw unavailable(err, 'in use');
   } finally {
-    c.release();
+    c.release(broken);
   }
 }
 
@@ -367,17 +371,19 @@ export async function postgresStore(url: string, options: { poolSize?: number } 
     if (err instanceof StoreError) throw err;
     throw new StoreError('store_unavailable', `Cannot use the PostgreSQL database ${where}: ${(err as Error).message}. Check DATABASE_URL and that the server is reachable.`, err);
   }
+  // The stores see a pool whose connection failures are StoreErrors (unreachable.ts).
+  const guarded = guardPool(pool, where);
   return {
     kind: 'postgres',
     pool,
-    cases: new PgCases(pool),
-    escalations: new PgEscalations(pool),
-    routes: new PgRoutes(pool),
-    events: new PgEvents(pool),
-    drills: new PgDrills(pool),
-    preferences: new PgPreferences(pool),
+    cases: new PgCases(guarded),
+    escalations: new PgEscalations(guarded),
+    routes: new PgRoutes(guarded),
+    events: new PgEvents(guarded),
+    drills: new PgDrills(guarded),
+    preferences: new PgPreferences(guarded),
     async ping() {
-      await pool.query('SELECT 1');
+      await guarded.query('SELECT 1');
     },
     async close() {
       await pool.end();
