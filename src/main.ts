@@ -18,7 +18,7 @@ import { createEngine } from './engine.ts';
 import { createHttpServer, type Route } from './http/server.ts';
 import { startRetention } from './jobs/retention.ts';
 import { createLogger, type Logger } from './log.ts';
-import { createSlackApp, SLACK_EVENTS_PATH } from './slack/slack-app.ts';
+import { createSlackApp, slackRoute } from './slack/slack-app.ts';
 import { openStore } from './storage/open-store.ts';
 import type { CustomerVoice } from './core/ports/customer-voice.ts';
 import { createMetrics, type LlmKind, type Metrics } from './metrics/defuse-metrics.ts';
@@ -89,8 +89,7 @@ export async function startService(config: Config, log: Logger, now: () => Date 
     if (config.slack) {
       const { app, mode } = createSlackApp({ config: config.slack, engine, store, log, now, turns });
       if (mode.kind === 'http') {
-        const receiver = mode.receiver;
-        routes.push({ name: 'slack', path: SLACK_EVENTS_PATH, handle: (req, res) => receiver.requestListener(req, res) });
+        routes.push(slackRoute(mode.receiver, config.slack.signingSecret!, log));
       } else {
         await app.start();
         stopSocket = () => app.stop();

@@ -11,6 +11,10 @@ import { DefuseError } from '../core/errors.ts';
 import { parseCommand } from '../core/channel/commands.ts';
 import { handleOnce } from '../core/inbound.ts';
 import type { Turns } from '../http/turns.ts';
+import type { IncomingMessage } from 'node:http';
+import { readRawBody } from '../http/body.ts';
+import { MAX_BODY_BYTES, send, type Route } from '../http/server.ts';
+import { checkSlackSignature } from './signature.ts';
 import type { Store } from '../core/ports/store.ts';
 import type { Engine } from '../engine.ts';
 import type { Logger } from '../log.ts';
@@ -30,6 +34,29 @@ export interface SlackDeps {
 }
 
 export const SLACK_EVENTS_PATH = '/slack/events';
+
+/**
+ * The service's route for Slack's request URL: the body read once (the server has bounded
+ * it), its signature checked, then the real Bolt receiver handles it with the body it was given.
+ */
+export function slackRoute(receiver: HTTPReceiver, signingSecret: string, log: Logger): Route {
+  return {
+    name: 'slack',
+    path: SLACK_EVENTS_PATH,
+    async handle(req, res) {
+      const raw = await readRawBody(req, MAX_BODY_BYTES);
+      if (raw === undefined) return send(res, 413, { error: 'body_too_large' });
+      const check = checkSlackSignature(signingSecret, req, raw, Math.floor(Date.now() / 1000));
+      if (!check.ok) {
+        log.warn('slack request refused', { code: `signature_${check.why}` });
+        return send(res, 401, { error: 'unauthorized' });
+      }
+      // Bolt reads a request's body from `rawBody` when it is already there.
+      (req as IncomingMessage & { rawBody?: Buffer }).rawBody = check.body;
+      receiver.requestListener(req, res);
+    },
+  };
+}
 /** The callback id of the message shortcut, as in manifest/slack.yaml. */
 export const SHORTCUT_COACH = 'defuse_coach_message';
 
@@ -73,6 +100,8 @@ export function createSlackApp(deps: SlackDeps): { app: App; mode: SlackReceiver
           logLevel: LogLevel.ERROR,
           // Acknowledge first, then work: Slack's 3-second limit is never at risk.
           processBeforeResponse: false,
+          // slackRoute checks the signature before Bolt gets the request (signature.ts).
+          signatureVerification: false,
         }),
       };
   const app = new App({

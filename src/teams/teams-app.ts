@@ -15,6 +15,7 @@ import type { Logger } from '../log.ts';
 import { APOLOGY } from '../core/channel/present.ts';
 import { DefuseTeamsBot, errorCode } from './teams-bot.ts';
 import type { Turns } from '../http/turns.ts';
+import { cacheConnectorClients } from './connector-cache.ts';
 
 export const TEAMS_MESSAGES_PATH = '/api/messages';
 
@@ -49,6 +50,7 @@ export function createTeams(deps: { config: TeamsConfig; engine: Engine; store: 
     ...(config.tenantId ? { MicrosoftAppTenantId: config.tenantId } : {}),
     ...(config.appId ? { MicrosoftAppType: config.appType } : {}),
   });
+  cacheConnectorClients(auth);
   const adapter = new DefuseCloudAdapter(auth);
   adapter.onTurnError = async (ctx, err) => {
     log.error('teams turn error', { channel: 'teams', code: errorCode(err) });
