@@ -29,8 +29,11 @@ export interface Config {
   apiKeys: ApiKey[];
   /** On SIGTERM, how long turns in flight may take to finish before the store closes. */
   shutdownGraceMs: number;
-  /** Tokens that open the browser console from elsewhere than this machine (unset: loopback only). */
-  console: { token: string | undefined; supervisorToken: string | undefined };
+  /**
+   * Who may open the browser console from elsewhere than this machine (unset: loopback only):
+   * tokens, or the user a signing-in reverse proxy names in a header.
+   */
+  console: { token: string | undefined; supervisorToken: string | undefined; authHeader?: string; supervisorUsers?: string[] };
 }
 
 export interface ApiKey {
@@ -147,6 +150,10 @@ export function readConfig(env: Env): Config {
     if (v !== undefined && v.length < 24) problems.push(`${name} must be at least 24 characters (for example from: openssl rand -hex 24)`);
   }
   if (consoleToken !== undefined && consoleToken === supervisorToken) problems.push('CONSOLE_SUPERVISOR_TOKEN must differ from CONSOLE_TOKEN: agents would get the supervisor view');
+  const authHeader = value(env, 'CONSOLE_AUTH_HEADER')?.toLowerCase();
+  if (authHeader !== undefined && !/^x-[a-z0-9-]{1,60}$/.test(authHeader)) problems.push(`CONSOLE_AUTH_HEADER must be the name of the header your signing-in proxy sets, starting with X- (such as X-Forwarded-Email; got "${authHeader}")`);
+  const supervisorUsers = (value(env, 'CONSOLE_SUPERVISOR_USERS') ?? '').split(',').map((u) => u.trim().toLowerCase()).filter((u) => u !== '');
+  if (supervisorUsers.length > 0 && authHeader === undefined) problems.push('CONSOLE_SUPERVISOR_USERS needs CONSOLE_AUTH_HEADER: the header that names the signed-in user');
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     dataDir: value(env, 'DATA_DIR') ?? './data',
@@ -160,7 +167,7 @@ export function readConfig(env: Env): Config {
     rateLimits: { userPerMinute, workspacePerMinute },
     apiKeys,
     shutdownGraceMs,
-    console: { token: consoleToken, supervisorToken },
+    console: { token: consoleToken, supervisorToken, ...(authHeader ? { authHeader, supervisorUsers } : {}) },
   };
 }
 

@@ -34,6 +34,19 @@ describe('configuration', () => {
     expect(() => readConfig({ DEFUSE_API_KEYS: `a:${secret},a:${secret}` })).toThrow(/names "a" twice/);
   });
 
+  it('reads the console\'s access settings, refusing short or shared tokens and a header that is not X-', () => {
+    expect(readConfig({ CONSOLE_AUTH_HEADER: 'X-Forwarded-Email', CONSOLE_SUPERVISOR_USERS: 'Lee@example.com, kim@example.com' }).console).toEqual({
+      token: undefined,
+      supervisorToken: undefined,
+      authHeader: 'x-forwarded-email',
+      supervisorUsers: ['lee@example.com', 'kim@example.com'],
+    });
+    expect(() => readConfig({ CONSOLE_TOKEN: 'short' })).toThrow(/CONSOLE_TOKEN must be at least 24 characters/);
+    expect(() => readConfig({ CONSOLE_TOKEN: 'c'.repeat(30), CONSOLE_SUPERVISOR_TOKEN: 'c'.repeat(30) })).toThrow(/must differ/);
+    expect(() => readConfig({ CONSOLE_AUTH_HEADER: 'Authorization' })).toThrow(/CONSOLE_AUTH_HEADER must be/);
+    expect(() => readConfig({ CONSOLE_SUPERVISOR_USERS: 'lee@example.com' })).toThrow(/needs CONSOLE_AUTH_HEADER/);
+  });
+
   it('reads rate limits and the shutdown grace, 0 turning a limit off', () => {
     const c = readConfig({ RATE_LIMIT_USER_PER_MINUTE: '0', RATE_LIMIT_WORKSPACE_PER_MINUTE: '50', SHUTDOWN_GRACE_MS: '2500' });
     expect(c.rateLimits).toEqual({ userPerMinute: 0, workspacePerMinute: 50 });
@@ -155,7 +168,7 @@ describe('.env.example', () => {
     const example = parse(readFileSync(new URL('../.env.example', import.meta.url), 'utf8'));
     expect(() => readConfig(example)).not.toThrow();
     const text = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
-    for (const name of ['PORT', 'DATA_DIR', 'DATABASE_URL', 'RETENTION_DAYS', 'LOG_LEVEL', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'SLACK_ESCALATION_CHANNEL', 'SUPERVISOR_SLACK_USERS', 'TEAMS_ENABLED', 'MicrosoftAppId', 'MicrosoftAppPassword', 'MicrosoftAppType', 'MicrosoftAppTenantId', 'SUPERVISOR_TEAMS_USERS', 'DEFUSE_API_KEYS', 'RATE_LIMIT_USER_PER_MINUTE', 'RATE_LIMIT_WORKSPACE_PER_MINUTE', 'SHUTDOWN_GRACE_MS', 'CONSOLE_TOKEN', 'CONSOLE_SUPERVISOR_TOKEN']) {
+    for (const name of ['PORT', 'DATA_DIR', 'DATABASE_URL', 'RETENTION_DAYS', 'LOG_LEVEL', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'SLACK_ESCALATION_CHANNEL', 'SUPERVISOR_SLACK_USERS', 'TEAMS_ENABLED', 'MicrosoftAppId', 'MicrosoftAppPassword', 'MicrosoftAppType', 'MicrosoftAppTenantId', 'SUPERVISOR_TEAMS_USERS', 'DEFUSE_API_KEYS', 'RATE_LIMIT_USER_PER_MINUTE', 'RATE_LIMIT_WORKSPACE_PER_MINUTE', 'SHUTDOWN_GRACE_MS', 'CONSOLE_TOKEN', 'CONSOLE_SUPERVISOR_TOKEN', 'CONSOLE_AUTH_HEADER', 'CONSOLE_SUPERVISOR_USERS']) {
       expect(text, name).toContain(name);
     }
   });

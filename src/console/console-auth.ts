@@ -3,7 +3,10 @@
  * a loopback caller that did not come through a proxy (the operator who ran `npm start`), with
  * the supervisor role. Exposing it takes tokens: CONSOLE_TOKEN for agents, and
  * CONSOLE_SUPERVISOR_TOKEN for the supervisor view, presented once as ?token= (then kept in an
- * HttpOnly, SameSite=Strict cookie) or as a bearer header.
+ * HttpOnly, SameSite=Strict cookie) or as a bearer header. Or a reverse proxy that signs people
+ * in (oauth2-proxy and the like) names the user in CONSOLE_AUTH_HEADER; those listed in
+ * CONSOLE_SUPERVISOR_USERS get the supervisor view. That header is believed as sent, so it is
+ * for a service reachable only through that proxy.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -13,6 +16,8 @@ export type ConsoleRole = 'agent' | 'supervisor';
 export interface ConsoleAccessConfig {
   token: string | undefined;
   supervisorToken: string | undefined;
+  authHeader?: string;
+  supervisorUsers?: string[];
 }
 
 export const CONSOLE_COOKIE = 'defuse_console';
@@ -40,9 +45,21 @@ export function presentedToken(req: IncomingMessage): string | undefined {
 export class ConsoleAccess {
   private readonly agent: Buffer | undefined;
   private readonly supervisor: Buffer | undefined;
+  private readonly authHeader: string | undefined;
+  private readonly supervisorUsers: ReadonlySet<string>;
   constructor(config: ConsoleAccessConfig) {
     this.agent = config.token ? digest(config.token) : undefined;
     this.supervisor = config.supervisorToken ? digest(config.supervisorToken) : undefined;
+    this.authHeader = config.authHeader;
+    this.supervisorUsers = new Set(config.supervisorUsers ?? []);
+  }
+
+  /** The role of the user the signing-in proxy names, if it is configured and named one. */
+  private proxied(req: IncomingMessage): ConsoleRole | undefined {
+    if (!this.authHeader) return undefined;
+    const user = req.headers[this.authHeader];
+    if (typeof user !== 'string' || user.trim() === '' || user.length > 200) return undefined;
+    return this.supervisorUsers.has(user.trim().toLowerCase()) ? 'supervisor' : 'agent';
   }
 
   /** The role a token gives, if any. */
@@ -56,10 +73,10 @@ export class ConsoleAccess {
 
   /** The caller's role, or undefined when they may not use the console at all. */
   role(req: IncomingMessage): ConsoleRole | undefined {
-    return this.roleOf(presentedToken(req)) ?? (isLocal(req) ? 'supervisor' : undefined);
+    return this.roleOf(presentedToken(req)) ?? this.proxied(req) ?? (isLocal(req) ? 'supervisor' : undefined);
   }
 
   get exposed(): boolean {
-    return this.agent !== undefined || this.supervisor !== undefined;
+    return this.agent !== undefined || this.supervisor !== undefined || this.authHeader !== undefined;
   }
 }

@@ -51,6 +51,14 @@ describe('console access', () => {
     expect(await state.json()).toMatchObject({ escalations: [], active: { total: 0 } });
   });
 
+  it('believes a signing-in proxy\'s user header when configured, with supervisors by name', async () => {
+    t = await startTestService({ TEAMS_ENABLED: 'false', CONSOLE_AUTH_HEADER: 'X-Forwarded-Email', CONSOLE_SUPERVISOR_USERS: 'Lee@Example.com' });
+    expect((await get('/', FAR)).status).toBe(401);
+    expect((await get('/', { ...FAR, 'x-forwarded-email': 'sam@example.com' })).status).toBe(200);
+    expect((await get('/supervisor', { ...FAR, 'x-forwarded-email': 'sam@example.com' })).status).toBe(403);
+    expect((await get('/supervisor', { ...FAR, 'x-forwarded-email': 'lee@example.com' })).status).toBe(200);
+  });
+
   it('takes API calls only from the console script, and validates them', async () => {
     t = await startTestService({ TEAMS_ENABLED: 'false' });
     const post = (path: string, body: unknown, headers: Record<string, string> = { 'x-defuse-console': '1' }) =>
@@ -65,6 +73,19 @@ describe('console access', () => {
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: 'invalid_request', field: 'caseId' });
     expect((await post('/coach', { text: '   ' })).status).toBe(400);
+  });
+
+  it('shows drill results only of agents who chose to share them', async () => {
+    t = await startTestService({ TEAMS_ENABLED: 'false' });
+    const store = t.service.store;
+    const at = new Date().toISOString();
+    const card = (id: string, user: string, name: string, score: number) =>
+      store.drills.addScorecard({ id, sessionId: id, userId: `slack:${user}`, team: 'slack:T1', card: { scenario: 'late-delivery', difficulty: 'hard', score, name, skills: [] }, createdAt: at });
+    await card('d1', 'U_SHARE', 'Sam', 82);
+    await card('d2', 'U_PRIVATE', 'Pat', 40);
+    await store.preferences.setLeaderboard('slack', 'U_SHARE', true, at);
+    const state = (await (await get('/console/api/supervisor/state')).json()) as { drills: { who: string; score: number; scenario: string; difficulty: string }[] };
+    expect(state.drills).toEqual([{ who: 'Sam', scenario: 'late-delivery', difficulty: 'hard', score: 82, at }]);
   });
 
   it('streams a change event to an open supervisor page when advice is given', async () => {
