@@ -5,7 +5,7 @@
  * quiet process and the test knows exactly what had been committed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { eventEnvelope, sign } from '../slack/slack-harness.ts';
+import { eventEnvelope, sign, slashBody } from '../slack/slack-harness.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 
@@ -58,20 +58,7 @@ let seq = 0;
 /** `/defuse <text>` as Slack posts it, with a response_url on the double. */
 export function slashTo(base: string, slackOrigin: string, text: string, user: string, channel: string): Promise<Response> {
   seq++;
-  const body = new URLSearchParams({
-    token: 'legacy',
-    team_id: 'T1',
-    team_domain: 'acme',
-    channel_id: channel,
-    channel_name: 'support',
-    user_id: user,
-    user_name: 'agent',
-    command: '/defuse',
-    text,
-    api_app_id: 'A1',
-    response_url: `${slackOrigin}/respond/faults-${seq}`,
-    trigger_id: `trig.faults.${seq}.${Date.now()}`,
-  }).toString();
+  const body = slashBody(text, user, channel, `${slackOrigin}/respond/faults-${seq}`, `trig.faults.${seq}.${Date.now()}`);
   return postSigned(base, body, 'application/x-www-form-urlencoded');
 }
 

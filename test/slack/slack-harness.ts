@@ -65,8 +65,9 @@ export function sendEvent(h: Harness, event: Record<string, unknown>, eventId?: 
 let tsSeq = 100;
 export const nextTs = () => `1700000${String(++tsSeq).padStart(3, '0')}.000300`;
 
-export function slashCommand(h: Harness, text: string, user = 'U_AGENT', channel = 'C_SUPPORT'): Promise<Response> {
-  const body = new URLSearchParams({
+/** The form body of a `/defuse` slash command, as Slack posts it. */
+export function slashBody(text: string, user: string, channel: string, responseUrl: string, triggerId: string): string {
+  return new URLSearchParams({
     token: 'legacy',
     team_id: 'T1',
     team_domain: 'acme',
@@ -77,9 +78,13 @@ export function slashCommand(h: Harness, text: string, user = 'U_AGENT', channel
     command: '/defuse',
     text,
     api_app_id: 'A1',
-    response_url: `${h.slack.origin}/respond/${++tsSeq}`,
-    trigger_id: `trig.${tsSeq}`,
+    response_url: responseUrl,
+    trigger_id: triggerId,
   }).toString();
+}
+
+export function slashCommand(h: Harness, text: string, user = 'U_AGENT', channel = 'C_SUPPORT'): Promise<Response> {
+  const body = slashBody(text, user, channel, `${h.slack.origin}/respond/${++tsSeq}`, `trig.${tsSeq}`);
   return postSlack(h, body, 'application/x-www-form-urlencoded');
 }
 
