@@ -17,7 +17,8 @@ import { MAX_BODY_BYTES, send, type Route } from '../http/server.ts';
 import { checkSlackSignature } from './signature.ts';
 import type { Store } from '../core/ports/store.ts';
 import type { Engine } from '../engine.ts';
-import type { Logger } from '../log.ts';
+import { requestContext, type Logger } from '../log.ts';
+import { randomUUID } from 'node:crypto';
 import { adviceSummary, APOLOGY } from '../core/channel/present.ts';
 import { ACTIONS, adviceBlocks, adviceMetadata, compactAdviceBlocks, HELP_TEXT, homeView, pingBlocks, reviewBlocks, wordingBlocks } from './blocks.ts';
 import { SupervisorPings, type CaseAddress } from './supervisor-pings.ts';
@@ -117,6 +118,13 @@ export function createSlackApp(deps: SlackDeps): { app: App; mode: SlackReceiver
   // HTTP request ends long before the turn does: this is where a turn's work is tracked.
   const turns = deps.turns;
   if (turns) app.use(({ next }) => turns.run('slack', next));
+  // Over HTTP the server gave the request an id already; Socket Mode events arrive on a
+  // WebSocket, so each gets one here (Slack's event id when it has one) for the log lines.
+  app.use(({ body, next }) => {
+    if (requestContext.getStore()) return next();
+    const eventId = (body as { event_id?: unknown }).event_id;
+    return requestContext.run({ requestId: typeof eventId === 'string' ? eventId : randomUUID() }, next);
+  });
 
   /** Posts advice in a case thread, compact for an agent who muted Defuse, with its metadata. */
   async function postAdvice(client: WebClient, where: { channel: string; thread: string }, agent: string | undefined, caseId: string, advice: Advice, tailored?: Promise<Advice | undefined>): Promise<void> {

@@ -54,6 +54,15 @@ describe('REST API with keys', () => {
     expect(other.json).toMatchObject({ error: 'not_found', field: 'case_id' });
   });
 
+  it('carries the caller\'s request id into every log line of the turn, and never the text', async () => {
+    t = await startTestService({ DEFUSE_API_KEYS: `sidebar:${SIDEBAR}`, TEAMS_ENABLED: 'false' });
+    const r = await call('/coach', { key: SIDEBAR, body: { text: 'I want to speak to your manager about this refund right now.' }, headers: { 'x-request-id': 'helpdesk-7781' } });
+    expect(r.headers.get('x-request-id')).toBe('helpdesk-7781');
+    const lines = t.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.requestId === 'helpdesk-7781');
+    expect(lines.map((l) => l.msg)).toContain('coached');
+    expect(t.logs.join('\n')).not.toContain('speak to your manager');
+  });
+
   it('reviews a draft', async () => {
     t = await startTestService({ DEFUSE_API_KEYS: `sidebar:${SIDEBAR}`, TEAMS_ENABLED: 'false' });
     const r = await call('/review', { key: SIDEBAR, body: { draft: 'Calm down, you should have read the policy.', context: 'Where is my refund??' } });

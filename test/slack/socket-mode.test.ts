@@ -18,7 +18,8 @@ describe('Slack in Socket Mode', () => {
     api.socketUrl = socket.url;
     const dir = mkdtempSync(join(tmpdir(), 'defuse-socket-'));
     const config = readConfig({ PORT: '0', DATA_DIR: dir, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_APP_TOKEN: 'xapp-1-A1-test', SLACK_API_URL: api.url });
-    const service = await startService(config, createLogger('error', () => undefined));
+    const logs: string[] = [];
+    const service = await startService(config, createLogger('info', (l) => logs.push(l)));
     try {
       await socket.waitConnected();
       expect(api.of('apps.connections.open')).toHaveLength(1);
@@ -38,6 +39,9 @@ describe('Slack in Socket Mode', () => {
       const [reply] = await api.waitFor('chat.postMessage');
       expect(reply!.body).toMatchObject({ channel: 'C_SUPPORT', thread_ts: ts });
       expect((reply!.body.metadata as { event_type: string }).event_type).toBe('defuse_advice');
+      // No HTTP request carries the turn: its log lines take Slack's event id as request id.
+      const coached = logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'coached');
+      expect(coached).toMatchObject({ channel: 'slack', requestId: 'EvSOCKET1' });
     } finally {
       await service.stop();
       await socket.stop();
