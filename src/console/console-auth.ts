@@ -21,6 +21,8 @@ export interface ConsoleAccessConfig {
 }
 
 export const CONSOLE_COOKIE = 'defuse_console';
+/** A random id per browser, so people sharing one token still have their own drills and limits. */
+export const BROWSER_COOKIE = 'defuse_browser';
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -29,12 +31,22 @@ export function isLocal(req: IncomingMessage): boolean {
   return LOOPBACK.has(req.socket.remoteAddress ?? '') && !proxied;
 }
 
-export function cookieToken(req: IncomingMessage): string | undefined {
+export function cookie(req: IncomingMessage, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [k, ...v] = part.trim().split('=');
-    if (k === CONSOLE_COOKIE) return decodeURIComponent(v.join('='));
+    if (k === name) {
+      try {
+        return decodeURIComponent(v.join('='));
+      } catch {
+        return undefined;
+      }
+    }
   }
   return undefined;
+}
+
+export function cookieToken(req: IncomingMessage): string | undefined {
+  return cookie(req, CONSOLE_COOKIE);
 }
 
 export function presentedToken(req: IncomingMessage): string | undefined {
@@ -54,12 +66,18 @@ export class ConsoleAccess {
     this.supervisorUsers = new Set(config.supervisorUsers ?? []);
   }
 
-  /** The role of the user the signing-in proxy names, if it is configured and named one. */
-  private proxied(req: IncomingMessage): ConsoleRole | undefined {
+  /** The user the signing-in proxy names, if it is configured and named one. */
+  proxyUser(req: IncomingMessage): string | undefined {
     if (!this.authHeader) return undefined;
     const user = req.headers[this.authHeader];
     if (typeof user !== 'string' || user.trim() === '' || user.length > 200) return undefined;
-    return this.supervisorUsers.has(user.trim().toLowerCase()) ? 'supervisor' : 'agent';
+    return user.trim().toLowerCase();
+  }
+
+  private proxied(req: IncomingMessage): ConsoleRole | undefined {
+    const user = this.proxyUser(req);
+    if (user === undefined) return undefined;
+    return this.supervisorUsers.has(user) ? 'supervisor' : 'agent';
   }
 
   /** The role a token gives, if any. */

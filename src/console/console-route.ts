@@ -20,7 +20,7 @@ import { readBody } from '../http/body.ts';
 import { send, type Route } from '../http/server.ts';
 import type { Turns } from '../http/turns.ts';
 import type { Logger } from '../log.ts';
-import { CONSOLE_COOKIE, type ConsoleAccess, type ConsoleRole } from './console-auth.ts';
+import { BROWSER_COOKIE, CONSOLE_COOKIE, cookie, type ConsoleAccess, type ConsoleRole } from './console-auth.ts';
 import type { ConsoleBus } from './console-bus.ts';
 import { supervisorState } from './supervisor-state.ts';
 
@@ -29,6 +29,7 @@ const PAGES: Record<string, string> = { '/': 'index.html', '/supervisor': 'super
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml' };
 /** The console's JSON bodies are a message or a draft: far below the service's 1 MiB. */
 const MAX_CONSOLE_BODY = 256 * 1024;
+const BROWSER_ID = /^[0-9a-f-]{36}$/;
 /** Pages on other replicas change too: every open page refreshes at least this often. */
 const TICK_MS = 10_000;
 
@@ -69,7 +70,9 @@ export function createConsole(deps: { engine: Engine; access: ConsoleAccess; bus
     if (!role) return denied(res, access.exposed ? 'Open this page with ?token= and your console token.' : 'The console answers on this machine only. Set CONSOLE_TOKEN to open it from elsewhere.');
     if (need === 'supervisor' && role !== 'supervisor') return denied(res, 'The supervisor view needs the supervisor token (CONSOLE_SUPERVISOR_TOKEN).', 403);
     const a = assets.get(file)!;
-    res.writeHead(200, { 'content-type': a.type, ...SECURITY_HEADERS });
+    const browser = cookie(req, BROWSER_COOKIE);
+    const setBrowser = browser && BROWSER_ID.test(browser) ? {} : { 'set-cookie': `${BROWSER_COOKIE}=${randomUUID()}; HttpOnly; SameSite=Strict; Path=/` };
+    res.writeHead(200, { 'content-type': a.type, ...SECURITY_HEADERS, ...setBrowser });
     res.end(a.body);
   }
 
@@ -108,10 +111,19 @@ export function createConsole(deps: { engine: Engine; access: ConsoleAccess; bus
     send(res, 500, { error: 'internal', message: 'Something went wrong; nothing you typed was lost. Try again.' });
   }
 
-  const owner = (role: ConsoleRole): DrillOwner => ({ platform: 'console', user: role === 'supervisor' ? 'local' : 'agent', team: 'console', name: 'You' });
+  /**
+   * Who is typing: the signed-in user the proxy names, else this browser's id, else the role.
+   * Drills and usage limits are theirs alone, even when several people share one token.
+   */
+  const who = (req: IncomingMessage, role: ConsoleRole): string => {
+    const browser = cookie(req, BROWSER_COOKIE);
+    return access.proxyUser(req) ?? (browser && BROWSER_ID.test(browser) ? `browser-${browser}` : role);
+  };
+  const owner = (user: string): DrillOwner => ({ platform: 'console', user, team: 'console', name: 'You' });
 
   async function api(req: IncomingMessage, res: ServerResponse, path: string, role: ConsoleRole): Promise<void> {
     const post = req.method === 'POST';
+    const user = who(req, role);
     if (post && req.headers['x-defuse-console'] !== '1') {
       // Only the console's own script sets this header: a form on another site cannot.
       return send(res, 403, { error: 'forbidden', message: 'Requests must come from the console page.' });
@@ -121,7 +133,7 @@ export function createConsole(deps: { engine: Engine; access: ConsoleAccess; bus
         const b = await body(req, res, CoachBody);
         if (!b) return;
         const caseId = b.caseId ?? `console:${randomUUID()}`;
-        const r = await run(() => engine.coach.coachCase({ caseId, text: b.text, channel: { channel: 'console', address: { agent: role, team: 'console' } } }));
+        const r = await run(() => engine.coach.coachCase({ caseId, text: b.text, channel: { channel: 'console', address: { agent: user, team: 'console' } } }));
         const stored = await engine.store.cases.get(caseId);
         return send(res, 200, { caseId, advice: r.advice, turns: (stored?.turns ?? []).map((t) => ({ role: t.role, text: t.text })), escalated: r.escalations.length > 0 });
       }
@@ -136,7 +148,7 @@ export function createConsole(deps: { engine: Engine; access: ConsoleAccess; bus
       if (path === '/drill/start' && post) {
         const b = await body(req, res, DrillStartBody);
         if (!b) return;
-        const me = owner(role);
+        const me = owner(user);
         const running = await engine.drills.activeFor(me, 'console:');
         if (running) await engine.drills.stop(me, running);
         const prepared = await run(() => engine.drills.prepare(me, { ...(b.scenario ? { scenario: b.scenario } : {}), ...(b.difficulty ? { difficulty: b.difficulty } : {}) }));
@@ -148,7 +160,7 @@ export function createConsole(deps: { engine: Engine; access: ConsoleAccess; bus
       if (path === '/drill/reply' && post) {
         const b = await body(req, res, DrillReplyBody);
         if (!b) return;
-        const me = owner(role);
+        const me = owner(user);
         const r = await run(() => engine.drills.reply(b.drillId, me.user, b.text));
         if (r.kind !== 'turn') return send(res, 409, { error: r.kind, message: r.kind === 'busy' ? 'Send that again: another reply was being handled.' : 'This drill is over or not yours; start a new one.' });
         if (r.outcome) bus.notify('drill');
@@ -157,7 +169,7 @@ export function createConsole(deps: { engine: Engine; access: ConsoleAccess; bus
       if (path === '/drill/stop' && post) {
         const b = await body(req, res, z.strictObject({ drillId: DrillReplyBody.shape.drillId }));
         if (!b) return;
-        const r = await engine.drills.stop(owner(role), b.drillId);
+        const r = await engine.drills.stop(owner(user), b.drillId);
         return send(res, 200, { stopped: r.stopped });
       }
       if (path === '/supervisor/state' && req.method === 'GET') {
@@ -168,7 +180,7 @@ export function createConsole(deps: { engine: Engine; access: ConsoleAccess; bus
         if (role !== 'supervisor') return send(res, 403, { error: 'forbidden', message: 'Only supervisors can take a case.' });
         const b = await body(req, res, AckBody);
         if (!b) return;
-        const took = await engine.coach.takeCase(b.caseId, 'console supervisor');
+        const took = await engine.coach.takeCase(b.caseId, access.proxyUser(req) ?? 'console supervisor');
         return send(res, 200, { took });
       }
       send(res, 404, { error: 'not_found', message: 'No such console call.' });

@@ -75,6 +75,31 @@ describe('console access', () => {
     expect((await post('/coach', { text: '   ' })).status).toBe(400);
   });
 
+  it('gives every browser its own drill, even on one shared token', async () => {
+    t = await startTestService({ TEAMS_ENABLED: 'false', CONSOLE_TOKEN: AGENT });
+    const browserOf = async () => {
+      const page = await get('/', { ...FAR, authorization: `Bearer ${AGENT}` });
+      const set = page.headers.get('set-cookie')!;
+      expect(set).toMatch(/^defuse_browser=[0-9a-f-]{36}; HttpOnly; SameSite=Strict; Path=\//);
+      return set.split(';')[0]!;
+    };
+    const start = async (browser: string) => {
+      const r = await fetch(`${t!.base}/console/api/drill/start`, { method: 'POST', headers: { ...FAR, authorization: `Bearer ${AGENT}`, cookie: browser, 'content-type': 'application/json', 'x-defuse-console': '1' }, body: JSON.stringify({ scenario: 'late-delivery' }) });
+      expect(r.status).toBe(200);
+      return ((await r.json()) as { drillId: string }).drillId;
+    };
+    const [a, b] = [await browserOf(), await browserOf()];
+    expect(a).not.toBe(b);
+    const first = await start(a);
+    const second = await start(b);
+    // Starting the second did not stop the first: different people.
+    expect((await t.service.store.drills.get(first))!.status).toBe('active');
+    expect((await t.service.store.drills.get(second))!.status).toBe('active');
+    // The same browser starting again does replace its own.
+    await start(a);
+    expect((await t.service.store.drills.get(first))!.status).toBe('abandoned');
+  });
+
   it('shows drill results only of agents who chose to share them', async () => {
     t = await startTestService({ TEAMS_ENABLED: 'false' });
     const store = t.service.store;
