@@ -17,6 +17,8 @@ export interface Config {
   logLevel: LogLevel;
   /** The HTTP service's port (Slack's request URL, the health check). */
   port: number;
+  /** The address to listen on; unset means every interface. */
+  host: string | undefined;
   /** Slack is on when its bot token and signing secret are both set. */
   slack: SlackConfig | undefined;
   /** Teams (POST /api/messages) is on unless TEAMS_ENABLED=false. */
@@ -126,6 +128,9 @@ export function readConfig(env: Env): Config {
   const portRaw = value(env, 'PORT');
   const port = portRaw === undefined ? 3978 : Number(portRaw);
   if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT must be a port number from 0 to 65535 (got "${portRaw}")`);
+  const host = value(env, 'HOST');
+  // An IP address or a host name, nothing that could be a URL or carry a port.
+  if (host !== undefined && !/^(?:[0-9.]+|[0-9a-f:]+|[a-z0-9.-]+)$/i.test(host)) problems.push(`HOST must be an address to listen on, such as 127.0.0.1 or :: (got "${host}")`);
   const slack = readSlack(env, problems);
   const teams = readTeams(env, problems);
   const llm = readLlm(env, problems);
@@ -161,6 +166,7 @@ export function readConfig(env: Env): Config {
     retentionDays,
     logLevel: logLevel as LogLevel,
     port,
+    host,
     slack,
     teams,
     llm,

@@ -119,7 +119,7 @@ export async function startService(config: Config, log: Logger, now: () => Date 
     const server = http.server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(config.port, () => resolve());
+      server.listen(config.port, config.host, () => resolve());
     });
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

@@ -10,6 +10,7 @@ describe('configuration', () => {
       retentionDays: 30,
       logLevel: 'info',
       port: 3978,
+      host: undefined,
       slack: undefined,
       // Teams is on by default, unauthenticated (for the Emulator) until MicrosoftAppId is set.
       teams: { appId: undefined, appPassword: undefined, appType: 'SingleTenant', tenantId: undefined, supervisors: [] },
@@ -45,6 +46,12 @@ describe('configuration', () => {
     expect(() => readConfig({ CONSOLE_TOKEN: 'c'.repeat(30), CONSOLE_SUPERVISOR_TOKEN: 'c'.repeat(30) })).toThrow(/must differ/);
     expect(() => readConfig({ CONSOLE_AUTH_HEADER: 'Authorization' })).toThrow(/CONSOLE_AUTH_HEADER must be/);
     expect(() => readConfig({ CONSOLE_SUPERVISOR_USERS: 'lee@example.com' })).toThrow(/needs CONSOLE_AUTH_HEADER/);
+  });
+
+  it('reads the address to listen on', () => {
+    expect(readConfig({ HOST: '127.0.0.1' }).host).toBe('127.0.0.1');
+    expect(readConfig({ HOST: '::' }).host).toBe('::');
+    expect(() => readConfig({ HOST: 'http://0.0.0.0:80' })).toThrow(/HOST must be an address to listen on/);
   });
 
   it('reads rate limits and the shutdown grace, 0 turning a limit off', () => {
@@ -168,7 +175,7 @@ describe('.env.example', () => {
     const example = parse(readFileSync(new URL('../.env.example', import.meta.url), 'utf8'));
     expect(() => readConfig(example)).not.toThrow();
     const text = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
-    for (const name of ['PORT', 'DATA_DIR', 'DATABASE_URL', 'RETENTION_DAYS', 'LOG_LEVEL', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'SLACK_ESCALATION_CHANNEL', 'SUPERVISOR_SLACK_USERS', 'TEAMS_ENABLED', 'MicrosoftAppId', 'MicrosoftAppPassword', 'MicrosoftAppType', 'MicrosoftAppTenantId', 'SUPERVISOR_TEAMS_USERS', 'DEFUSE_API_KEYS', 'RATE_LIMIT_USER_PER_MINUTE', 'RATE_LIMIT_WORKSPACE_PER_MINUTE', 'SHUTDOWN_GRACE_MS', 'CONSOLE_TOKEN', 'CONSOLE_SUPERVISOR_TOKEN', 'CONSOLE_AUTH_HEADER', 'CONSOLE_SUPERVISOR_USERS']) {
+    for (const name of ['PORT', 'DATA_DIR', 'DATABASE_URL', 'RETENTION_DAYS', 'LOG_LEVEL', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'SLACK_ESCALATION_CHANNEL', 'SUPERVISOR_SLACK_USERS', 'TEAMS_ENABLED', 'MicrosoftAppId', 'MicrosoftAppPassword', 'MicrosoftAppType', 'MicrosoftAppTenantId', 'SUPERVISOR_TEAMS_USERS', 'DEFUSE_API_KEYS', 'RATE_LIMIT_USER_PER_MINUTE', 'RATE_LIMIT_WORKSPACE_PER_MINUTE', 'SHUTDOWN_GRACE_MS', 'CONSOLE_TOKEN', 'CONSOLE_SUPERVISOR_TOKEN', 'CONSOLE_AUTH_HEADER', 'CONSOLE_SUPERVISOR_USERS', 'HOST']) {
       expect(text, name).toContain(name);
     }
   });

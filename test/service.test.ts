@@ -28,9 +28,11 @@ describe('the service', () => {
 
   it('says ready only while the store answers, serves metrics, and carries a request id', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'defuse-svc-'));
-    const s = await startService(readConfig({ PORT: '0', DATA_DIR: dir, TEAMS_ENABLED: 'false' }), createLogger('error', () => undefined));
+    const s = await startService(readConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, TEAMS_ENABLED: 'false' }), createLogger('error', () => undefined));
     const base = `http://127.0.0.1:${s.port}`;
     try {
+      // HOST binds the listener to that address alone.
+      expect((s.server.address() as { address: string }).address).toBe('127.0.0.1');
       const ready = await fetch(`${base}/readyz`);
       expect(ready.status).toBe(200);
       expect(await ready.json()).toEqual({ status: 'ready', store: 'reachable', content: 'loaded' });
