@@ -2,8 +2,9 @@
  * The one HTTP service: the channels' routes (Slack at /slack/events, Teams at /api/messages,
  * the REST API at /api/v1), GET /healthz (alive), GET /readyz (store reachable, content
  * loaded) and GET /metrics. Every request gets a request id (X-Request-Id, taken from the
- * proxy when it sent a sane one) that every log line of its turn carries. Bodies are limited
- * before any route reads them; a handler that throws is a 500 without details.
+ * proxy when it sent a sane one) that every log line of its turn carries. A declared length
+ * over the limit is refused before any route reads the body; a handler that throws is a 500
+ * without details.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -114,13 +115,8 @@ export function createHttpServer(routes: Route[], health: Health, log: Logger, m
       req.destroy();
       return;
     }
-    if (req.method === 'POST' && req.headers['content-length'] === undefined) {
-      // Slack, the Bot Connector and the API's clients all send a length; a chunked body of
-      // unknown size is refused rather than read without a bound.
-      send(res, 411, { error: 'length_required', message: 'Send a Content-Length header.' }, { connection: 'close' });
-      req.destroy();
-      return;
-    }
+    // A chunked body (no length) is allowed: every route reads its body through
+    // http/body.ts, which stops at MAX_BODY_BYTES and answers 413.
     Promise.resolve()
       .then(() => route.handle(req, res))
       .catch((err: unknown) => {
