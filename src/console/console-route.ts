@@ -21,8 +21,8 @@ import { send, type Route } from '../http/server.ts';
 import type { Turns } from '../http/turns.ts';
 import type { Logger } from '../log.ts';
 import { BROWSER_COOKIE, CONSOLE_COOKIE, cookie, type ConsoleAccess, type ConsoleRole } from './console-auth.ts';
-import type { ConsoleBus } from './console-bus.ts';
-import { supervisorState } from './supervisor-state.ts';
+import type { ConsoleBus, ConsoleChange } from './console-bus.ts';
+import { supervisorState, type SupervisorState } from './supervisor-state.ts';
 
 const WEB = new URL('./web/', import.meta.url).pathname;
 const PAGES: Record<string, string> = { '/': 'index.html', '/supervisor': 'supervisor.html' };
@@ -30,6 +30,8 @@ const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.j
 /** The console's JSON bodies are a message or a draft: far below the service's 1 MiB. */
 const MAX_CONSOLE_BODY = 256 * 1024;
 const BROWSER_ID = /^[0-9a-f-]{36}$/;
+/** A page is told of changes at most this often. */
+const CHANGE_EVERY_MS = 1000;
 /** Pages on other replicas change too: every open page refreshes at least this often. */
 const TICK_MS = 10_000;
 
@@ -119,6 +121,26 @@ export function createConsole(deps: { engine: Engine; access: ConsoleAccess; bus
     const browser = cookie(req, BROWSER_COOKIE);
     return access.proxyUser(req) ?? (browser && BROWSER_ID.test(browser) ? `browser-${browser}` : role);
   };
+  /**
+   * The supervisor view, shared by every page that asks before anything changes: each page
+   * reads it on every change it hears (at most one a second, see `events`), and reading it
+   * reads every open escalation's case from the store.
+   */
+  let version = 0;
+  bus.subscribe(() => version++);
+  let state: { version: number; at: number; value: Promise<SupervisorState> } | undefined;
+  const sharedState = (): Promise<SupervisorState> => {
+    // Changes made on other replicas are not heard here: an answer is also at most a second old.
+    if (!state || state.version !== version || Date.now() - state.at >= CHANGE_EVERY_MS) {
+      const value = supervisorState(engine.store, engine.content, deps.now());
+      state = { version, at: Date.now(), value };
+      // A failed read is not kept: the next page to ask tries again.
+      value.catch(() => {
+        if (state?.value === value) state = undefined;
+      });
+    }
+    return state.value;
+  };
   const owner = (user: string): DrillOwner => ({ platform: 'console', user, team: 'console', name: 'You' });
 
   async function api(req: IncomingMessage, res: ServerResponse, path: string, role: ConsoleRole): Promise<void> {
@@ -174,7 +196,7 @@ export function createConsole(deps: { engine: Engine; access: ConsoleAccess; bus
       }
       if (path === '/supervisor/state' && req.method === 'GET') {
         if (role !== 'supervisor') return send(res, 403, { error: 'forbidden', message: 'The supervisor view needs the supervisor role.' });
-        return send(res, 200, await supervisorState(engine.store, engine.content, deps.now()));
+        return send(res, 200, await sharedState());
       }
       if (path === '/supervisor/ack' && post) {
         if (role !== 'supervisor') return send(res, 403, { error: 'forbidden', message: 'Only supervisors can take a case.' });
@@ -193,10 +215,31 @@ export function createConsole(deps: { engine: Engine; access: ConsoleAccess; bus
   function events(req: IncomingMessage, res: ServerResponse): void {
     res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/event-stream; charset=utf-8', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     res.write('retry: 2000\n\n');
-    const unsubscribe = bus.subscribe((change) => res.write(`event: change\ndata: ${JSON.stringify({ change })}\n\n`));
+    // Every coached turn is a change: under load that is hundreds a second, and each makes the
+    // page read the supervisor view again. A page hears at most one change a second: the first
+    // at once, the rest folded into one that follows.
+    let last = 0;
+    let held: ConsoleChange | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const write = (change: ConsoleChange) => {
+      last = Date.now();
+      res.write(`event: change\ndata: ${JSON.stringify({ change })}\n\n`);
+    };
+    const unsubscribe = bus.subscribe((change) => {
+      const wait = last + CHANGE_EVERY_MS - Date.now();
+      if (wait <= 0 && !timer) return write(change);
+      // An escalation or a take matters more than plain advice: it is the one kept.
+      if (!held || held === 'advice') held = change;
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        if (held) write(held);
+        held = undefined;
+      }, Math.max(0, wait));
+    });
     const tick = setInterval(() => res.write('event: tick\ndata: {}\n\n'), TICK_MS);
     const end = () => {
       clearInterval(tick);
+      if (timer) clearTimeout(timer);
       unsubscribe();
     };
     req.on('close', end);

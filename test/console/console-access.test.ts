@@ -113,6 +113,33 @@ describe('console access', () => {
     expect(state.drills).toEqual([{ who: 'Sam', scenario: 'late-delivery', difficulty: 'hard', score: 82, at }]);
   });
 
+  it('folds a burst of changes into at most one event a second per page', async () => {
+    t = await startTestService({ TEAMS_ENABLED: 'false' });
+    const controller = new AbortController();
+    const res = await fetch(`${t.base}/console/events`, { signal: controller.signal });
+    const reader = res.body!.getReader();
+    let text = '';
+    const reading = (async () => {
+      for (;;) {
+        const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
+        if (done) return;
+        text += Buffer.from(value!).toString();
+      }
+    })();
+    const started = Date.now();
+    for (let i = 0; i < 10; i++) {
+      await fetch(`${t.base}/api/v1/coach`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: `Where is my order number ${i}? It is late.` }) });
+    }
+    await new Promise((r) => setTimeout(r, 1500));
+    const seconds = (Date.now() - started) / 1000;
+    controller.abort();
+    await reading;
+    const events = text.split('event: change').length - 1;
+    // The first at once, then at most one a second: the others are folded in (not ten events).
+    expect(events).toBeGreaterThanOrEqual(2);
+    expect(events).toBeLessThanOrEqual(1 + Math.ceil(seconds));
+  });
+
   it('streams a change event to an open supervisor page when advice is given', async () => {
     t = await startTestService({ TEAMS_ENABLED: 'false' });
     const controller = new AbortController();
