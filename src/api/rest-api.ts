@@ -4,7 +4,7 @@
  * API answers only to loopback callers that did not come through a proxy. A key sees only
  * the cases it opened. Every error is JSON with a stable code, and the field when one is wrong.
  */
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import type { ApiKey } from '../config.ts';
@@ -13,6 +13,7 @@ import { DefuseError, InputError } from '../core/errors.ts';
 import { RateLimitError } from '../core/limits/rate-limit.ts';
 import type { Engine } from '../engine.ts';
 import { readBody } from '../http/body.ts';
+import { isLocal, Secrets } from '../http/callers.ts';
 import { MAX_BODY_BYTES, send, type Route } from '../http/server.ts';
 import type { Turns } from '../http/turns.ts';
 import type { Logger } from '../log.ts';
@@ -21,8 +22,6 @@ import { CoachBodySchema, ReviewBodySchema, type CaseView } from './schemas.ts';
 
 export const API_PATH = '/api/v1';
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
-const digest = (s: string) => createHash('sha256').update(s).digest();
 
 type Fail = { status: number; error: string; message: string; field?: string; headers?: Record<string, string> };
 
@@ -32,25 +31,18 @@ function fail(res: ServerResponse, f: Fail): void {
 
 export function createRestApi(deps: { engine: Engine; keys: ApiKey[]; log: Logger; turns?: Turns; version: string }): Route {
   const { engine, log } = deps;
-  // Compared as digests so the comparison takes the same time whatever the key's length.
-  const keys = deps.keys.map((k) => ({ name: k.name, digest: digest(k.secret) }));
+  const keys = new Secrets(deps.keys.map((k) => ({ secret: k.secret, value: k.name })));
   const doc = JSON.stringify(openApiDocument(deps.version));
   const run = <T>(fn: () => Promise<T>) => (deps.turns ? deps.turns.run('api', fn) : fn());
 
   /** The caller's name, or why it may not call. */
   function caller(req: IncomingMessage): { name: string } | Fail {
-    if (keys.length === 0) {
-      // Without keys a reverse proxy on this host would make every caller look local.
-      const proxied = req.headers['x-forwarded-for'] !== undefined || req.headers.forwarded !== undefined;
-      if (LOOPBACK.has(req.socket.remoteAddress ?? '') && !proxied) return { name: 'local' };
+    if (keys.size === 0) {
+      if (isLocal(req)) return { name: 'local' };
       return { status: 401, error: 'unauthorized', message: 'The API answers on loopback only until DEFUSE_API_KEYS is set.' };
     }
-    const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-    if (m) {
-      const d = digest(m[1]!);
-      const k = keys.find((x) => timingSafeEqual(x.digest, d));
-      if (k) return { name: k.name };
-    }
+    const name = keys.match(/^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1]);
+    if (name) return { name };
     return { status: 401, error: 'unauthorized', message: 'Send "Authorization: Bearer <key>" with a key from DEFUSE_API_KEYS.', headers: { 'www-authenticate': 'Bearer' } };
   }
 

@@ -8,8 +8,8 @@
  * CONSOLE_SUPERVISOR_USERS get the supervisor view. That header is believed as sent, so it is
  * for a service reachable only through that proxy.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { isLocal, Secrets } from '../http/callers.ts';
 
 export type ConsoleRole = 'agent' | 'supervisor';
 
@@ -23,13 +23,6 @@ export interface ConsoleAccessConfig {
 export const CONSOLE_COOKIE = 'defuse_console';
 /** A random id per browser, so people sharing one token still have their own drills and limits. */
 export const BROWSER_COOKIE = 'defuse_browser';
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
-const digest = (s: string) => createHash('sha256').update(s).digest();
-
-export function isLocal(req: IncomingMessage): boolean {
-  const proxied = req.headers['x-forwarded-for'] !== undefined || req.headers.forwarded !== undefined;
-  return LOOPBACK.has(req.socket.remoteAddress ?? '') && !proxied;
-}
 
 export function cookie(req: IncomingMessage, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
@@ -55,13 +48,14 @@ export function presentedToken(req: IncomingMessage): string | undefined {
 }
 
 export class ConsoleAccess {
-  private readonly agent: Buffer | undefined;
-  private readonly supervisor: Buffer | undefined;
+  private readonly tokens: Secrets<ConsoleRole>;
   private readonly authHeader: string | undefined;
   private readonly supervisorUsers: ReadonlySet<string>;
   constructor(config: ConsoleAccessConfig) {
-    this.agent = config.token ? digest(config.token) : undefined;
-    this.supervisor = config.supervisorToken ? digest(config.supervisorToken) : undefined;
+    this.tokens = new Secrets<ConsoleRole>([
+      ...(config.supervisorToken ? [{ secret: config.supervisorToken, value: 'supervisor' as const }] : []),
+      ...(config.token ? [{ secret: config.token, value: 'agent' as const }] : []),
+    ]);
     this.authHeader = config.authHeader;
     this.supervisorUsers = new Set(config.supervisorUsers ?? []);
   }
@@ -82,11 +76,7 @@ export class ConsoleAccess {
 
   /** The role a token gives, if any. */
   roleOf(token: string | undefined): ConsoleRole | undefined {
-    if (!token) return undefined;
-    const d = digest(token);
-    if (this.supervisor && timingSafeEqual(d, this.supervisor)) return 'supervisor';
-    if (this.agent && timingSafeEqual(d, this.agent)) return 'agent';
-    return undefined;
+    return this.tokens.match(token);
   }
 
   /** The caller's role, or undefined when they may not use the console at all. */
@@ -95,6 +85,6 @@ export class ConsoleAccess {
   }
 
   get exposed(): boolean {
-    return this.agent !== undefined || this.supervisor !== undefined || this.authHeader !== undefined;
+    return this.tokens.size > 0 || this.authHeader !== undefined;
   }
 }
