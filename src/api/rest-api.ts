@@ -12,7 +12,7 @@ import type { ChannelRef } from '../core/ports/case-store.ts';
 import { DefuseError, InputError } from '../core/errors.ts';
 import { RateLimitError } from '../core/limits/rate-limit.ts';
 import type { Engine } from '../engine.ts';
-import { readBody } from '../http/body.ts';
+import { readJson } from '../http/body.ts';
 import { isLocal, Secrets } from '../http/callers.ts';
 import { MAX_BODY_BYTES, send, type Route } from '../http/server.ts';
 import type { Turns } from '../http/turns.ts';
@@ -49,24 +49,9 @@ export function createRestApi(deps: { engine: Engine; keys: ApiKey[]; log: Logge
   async function json<S extends z.ZodType>(req: IncomingMessage, schema: S): Promise<{ ok: true; value: z.infer<S> } | Fail> {
     const type = req.headers['content-type'] ?? '';
     if (!/^application\/json\b/i.test(type)) return { status: 415, error: 'unsupported_media_type', message: 'Send the body as application/json.' };
-    const body = await readBody(req, MAX_BODY_BYTES);
-    if (!body.ok) {
-      return body.error === 'too_large'
-        ? { status: 413, error: 'body_too_large', message: `Request bodies are limited to ${MAX_BODY_BYTES} bytes.` }
-        : { status: 400, error: 'invalid_utf8', message: 'The body is not valid UTF-8.' };
-    }
-    let raw: unknown;
-    try {
-      raw = JSON.parse(body.text);
-    } catch {
-      // Also what a body nested too deeply to parse ends as.
-      return { status: 400, error: 'invalid_json', message: 'The body is not valid JSON.' };
-    }
-    const parsed = schema.safeParse(raw);
-    if (parsed.success) return { ok: true, value: parsed.data };
-    const issue = parsed.error.issues[0]!;
-    const field = issue.code === 'unrecognized_keys' ? issue.keys[0] : issue.path.join('.');
-    return { status: 400, error: 'invalid_request', message: issue.code === 'unrecognized_keys' ? `Unknown field "${issue.keys[0]}".` : `${field || 'body'}: ${issue.message}`, ...(field ? { field } : {}) };
+    const r = await readJson(req, schema, MAX_BODY_BYTES);
+    if (r.ok) return r;
+    return { status: r.status, error: r.error, message: r.message, ...(r.field ? { field: r.field } : {}) };
   }
 
   /** The stored case if this caller opened it; anything else is "not found", not "forbidden". */

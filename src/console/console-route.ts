@@ -16,7 +16,7 @@ import { DIFFICULTIES } from '../core/drill/scenario.ts';
 import { DefuseError } from '../core/errors.ts';
 import { RateLimitError } from '../core/limits/rate-limit.ts';
 import type { Engine } from '../engine.ts';
-import { readBody } from '../http/body.ts';
+import { readJson } from '../http/body.ts';
 import { send, type Route } from '../http/server.ts';
 import type { Turns } from '../http/turns.ts';
 import type { Logger } from '../log.ts';
@@ -84,25 +84,10 @@ export function createConsole(deps: { engine: Engine; access: ConsoleAccess; bus
   }
 
   async function body<S extends z.ZodType>(req: IncomingMessage, res: ServerResponse, schema: S): Promise<z.infer<S> | undefined> {
-    const b = await readBody(req, MAX_CONSOLE_BODY);
-    if (!b.ok) {
-      send(res, b.error === 'too_large' ? 413 : 400, { error: b.error, message: b.error === 'too_large' ? 'That is too long for the console.' : 'The text is not valid UTF-8.' });
-      return undefined;
-    }
-    let raw: unknown;
-    try {
-      raw = JSON.parse(b.text);
-    } catch {
-      send(res, 400, { error: 'invalid_json', message: 'The request is not JSON.' });
-      return undefined;
-    }
-    const parsed = schema.safeParse(raw);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      send(res, 400, { error: 'invalid_request', message: `${issue.path.join('.') || 'body'}: ${issue.message}`, field: issue.path.join('.') });
-      return undefined;
-    }
-    return parsed.data;
+    const r = await readJson(req, schema, MAX_CONSOLE_BODY);
+    if (r.ok) return r.value;
+    send(res, r.status, { error: r.error, message: r.message, ...(r.field ? { field: r.field } : {}) });
+    return undefined;
   }
 
   function failed(res: ServerResponse, err: unknown): void {
