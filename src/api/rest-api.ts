@@ -9,8 +9,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import type { ApiKey } from '../config.ts';
 import type { ChannelRef } from '../core/ports/case-store.ts';
-import { DefuseError, InputError } from '../core/errors.ts';
-import { RateLimitError } from '../core/limits/rate-limit.ts';
+import { DefuseError } from '../core/errors.ts';
+import { expectedFailure } from '../http/failures.ts';
 import type { Engine } from '../engine.ts';
 import { readJson } from '../http/body.ts';
 import { isLocal, Secrets } from '../http/callers.ts';
@@ -62,11 +62,8 @@ export function createRestApi(deps: { engine: Engine; keys: ApiKey[]; log: Logge
   }
 
   function failure(err: unknown, field: string): Fail {
-    if (err instanceof RateLimitError) {
-      return { status: 429, error: 'rate_limited', message: err.userMessage, headers: { 'retry-after': String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))) } };
-    }
-    if (err instanceof InputError) return { status: 400, error: err.code, message: err.userMessage, field };
-    if (err instanceof DefuseError && err.code === 'store_unavailable') return { status: 503, error: err.code, message: err.userMessage };
+    const known = expectedFailure(err);
+    if (known) return known.status === 400 ? { ...known, field } : known;
     log.error('api request failed', { code: err instanceof DefuseError ? err.code : 'internal' });
     return { status: 500, error: 'internal', message: 'Something went wrong on our side; nothing you sent was lost. Try again.' };
   }

@@ -16,8 +16,4 @@ export class ConsoleBus {
   notify(change: ConsoleChange): void {
     for (const fn of this.listeners) fn(change);
   }
-
-  get size(): number {
-    return this.listeners.size;
-  }
 }

@@ -14,7 +14,7 @@ import { ScenarioNotFound } from '../core/drill/drills.ts';
 import { drillIntro, PLAIN, scorecardLines } from '../core/channel/drill-text.ts';
 import { DIFFICULTIES } from '../core/drill/scenario.ts';
 import { DefuseError } from '../core/errors.ts';
-import { RateLimitError } from '../core/limits/rate-limit.ts';
+import { expectedFailure } from '../http/failures.ts';
 import type { Engine } from '../engine.ts';
 import { readJson } from '../http/body.ts';
 import { send, type Route } from '../http/server.ts';
@@ -91,9 +91,10 @@ export function createConsole(deps: { engine: Engine; access: ConsoleAccess; bus
   }
 
   function failed(res: ServerResponse, err: unknown): void {
-    if (err instanceof RateLimitError) return send(res, 429, { error: 'rate_limited', message: err.userMessage }, { 'retry-after': String(Math.ceil(err.retryAfterMs / 1000)) });
+    const known = expectedFailure(err);
+    if (known) return send(res, known.status, { error: known.error, message: known.message }, known.headers);
     if (err instanceof ScenarioNotFound) return send(res, 400, { error: 'unknown_scenario', message: err.message });
-    if (err instanceof DefuseError) return send(res, err.code === 'store_unavailable' ? 503 : 400, { error: err.code, message: err.userMessage });
+    if (err instanceof DefuseError) return send(res, 400, { error: err.code, message: err.userMessage });
     log.error('console request failed', { code: (err as { code?: string }).code ?? 'internal' });
     send(res, 500, { error: 'internal', message: 'Something went wrong; nothing you typed was lost. Try again.' });
   }

@@ -37,15 +37,35 @@ interface Metric {
   render(): string;
 }
 
-export class Counter<L extends string = never> implements Metric {
+/** One number per label set: what counters and gauges both are, rendered the same way. */
+abstract class Scalar<L extends string> implements Metric {
   readonly name: string;
   private readonly help: string;
-  private readonly labelNames: readonly L[];
-  private readonly values = new Map<string, number>();
-  constructor(name: string, help: string, labelNames: readonly L[] = []) {
+  private readonly type: 'counter' | 'gauge';
+  protected readonly labelNames: readonly L[];
+  protected readonly values = new Map<string, number>();
+  constructor(type: 'counter' | 'gauge', name: string, help: string, labelNames: readonly L[]) {
+    this.type = type;
     this.name = name;
     this.help = help;
     this.labelNames = labelNames;
+  }
+
+  /** The current value for these labels. */
+  get(labels: Record<L, string> = {} as Record<L, string>): number {
+    return this.values.get(labelKey(this.labelNames, labels)) ?? 0;
+  }
+
+  render(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} ${this.type}`];
+    for (const [k, v] of this.values) lines.push(`${this.name}${renderLabels(this.labelNames, k)} ${num(v)}`);
+    return lines.join('\n');
+  }
+}
+
+export class Counter<L extends string = never> extends Scalar<L> {
+  constructor(name: string, help: string, labelNames: readonly L[] = []) {
+    super('counter', name, help, labelNames);
   }
 
   inc(labels: Record<L, string> = {} as Record<L, string>, by = 1): void {
@@ -53,30 +73,13 @@ export class Counter<L extends string = never> implements Metric {
     const k = labelKey(this.labelNames, labels);
     this.values.set(k, (this.values.get(k) ?? 0) + by);
   }
-
-  /** The current value for these labels (tests and the bench read it). */
-  get(labels: Record<L, string> = {} as Record<L, string>): number {
-    return this.values.get(labelKey(this.labelNames, labels)) ?? 0;
-  }
-
-  render(): string {
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
-    for (const [k, v] of this.values) lines.push(`${this.name}${renderLabels(this.labelNames, k)} ${num(v)}`);
-    return lines.join('\n');
-  }
 }
 
-export class Gauge<L extends string = never> implements Metric {
-  readonly name: string;
-  private readonly help: string;
-  private readonly labelNames: readonly L[];
-  /** Read at scrape time, for values that live elsewhere (memory, open cases). */
+export class Gauge<L extends string = never> extends Scalar<L> {
+  /** Read at scrape time, for values that live elsewhere (memory, uptime). */
   private readonly collect: ((set: (labels: Record<L, string>, v: number) => void) => void) | undefined;
-  private readonly values = new Map<string, number>();
   constructor(name: string, help: string, labelNames: readonly L[] = [], collect?: (set: (labels: Record<L, string>, v: number) => void) => void) {
-    this.name = name;
-    this.help = help;
-    this.labelNames = labelNames;
+    super('gauge', name, help, labelNames);
     this.collect = collect;
   }
 
@@ -84,20 +87,9 @@ export class Gauge<L extends string = never> implements Metric {
     this.values.set(labelKey(this.labelNames, labels), v);
   }
 
-  add(labels: Record<L, string>, by: number): void {
-    const k = labelKey(this.labelNames, labels);
-    this.values.set(k, (this.values.get(k) ?? 0) + by);
-  }
-
-  get(labels: Record<L, string> = {} as Record<L, string>): number {
-    return this.values.get(labelKey(this.labelNames, labels)) ?? 0;
-  }
-
-  render(): string {
+  override render(): string {
     this.collect?.((labels, v) => this.set(labels, v));
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`];
-    for (const [k, v] of this.values) lines.push(`${this.name}${renderLabels(this.labelNames, k)} ${num(v)}`);
-    return lines.join('\n');
+    return super.render();
   }
 }
 
@@ -132,11 +124,6 @@ export class Histogram<L extends string = never> implements Metric {
     for (let i = 0; i < this.bounds.length; i++) if (v <= this.bounds[i]!) b.counts[i]!++;
     b.sum += v;
     b.count++;
-  }
-
-  /** How many observations these labels have (tests read it). */
-  count(labels: Record<L, string>): number {
-    return this.values.get(labelKey(this.labelNames, labels))?.count ?? 0;
   }
 
   render(): string {

@@ -4,9 +4,9 @@
  * the end. As root the cluster runs as the `postgres` system user (initdb refuses root), as
  * .ci/run does it.
  */
+import { freePort } from '../support/service-harness.ts';
 import { execFile } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -36,14 +36,6 @@ export interface Cluster {
   log(): string;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const a = server.address();
-  const port = typeof a === 'object' && a ? a.port : 0;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 const asRoot = process.getuid?.() === 0;
 /** Runs a PostgreSQL tool, as the postgres user when this process is root. Async: the service shares this event loop. */

@@ -14,10 +14,10 @@
  *
  * Each policy is a function returning its problems, shown to find them in a bad example too.
  */
+import { freePort } from '../support/service-harness.ts';
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { basename, delimiter, dirname, join, matchesGlob, posix, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -348,14 +348,6 @@ async function buildStage(d: Dockerfile, stage: Stage, into: string, built: Map<
   return b;
 }
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', () => resolve()));
-  const a = s.address();
-  const port = typeof a === 'object' && a ? a.port : 0;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Docker Compose: interpolation, a schema for the subset the file uses, the reference layout.

@@ -43,3 +43,11 @@ export async function listenLoopback(server: import('node:http').Server): Promis
   const a = server.address();
   return `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
 }
+
+/** A port free on 127.0.0.1 right now, for a process the test starts itself. */
+export async function freePort(): Promise<number> {
+  const server = (await import('node:http')).createServer();
+  const origin = await listenLoopback(server);
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return Number(new URL(origin).port);
+}
