@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { readConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
 import { startService } from '../../src/main.ts';
@@ -40,7 +40,13 @@ describe('Slack in Socket Mode', () => {
       expect(reply!.body).toMatchObject({ channel: 'C_SUPPORT', thread_ts: ts });
       expect((reply!.body.metadata as { event_type: string }).event_type).toBe('defuse_advice');
       // No HTTP request carries the turn: its log lines take Slack's event id as request id.
-      const coached = logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'coached');
+      // The line is written once chat.postMessage has answered, which can be just after the
+      // double has recorded the call, so wait for it rather than read at once.
+      const coached = await vi.waitFor(() => {
+        const line = logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'coached');
+        if (!line) throw new Error('no "coached" log line yet');
+        return line;
+      });
       expect(coached).toMatchObject({ channel: 'slack', requestId: 'EvSOCKET1' });
     } finally {
       await service.stop();
