@@ -185,10 +185,8 @@ export class DefuseTeamsBot extends ActivityHandler {
 
   /** The agent's open case in this chat, if it is still fresh. */
   private async currentChatCase(ctx: TurnContext): Promise<string | undefined> {
-    const prefix = chatCasePrefix(ctx.activity);
-    const recent = await this.deps.store.cases.recentForAgent(userKey(ctx.activity), 5);
-    const now = this.deps.now().getTime();
-    return recent.find((c) => c.id.startsWith(prefix) && c.open && now - Date.parse(c.updatedAt) < CHAT_CASE_IDLE_MS)?.id;
+    const since = new Date(this.deps.now().getTime() - CHAT_CASE_IDLE_MS).toISOString();
+    return this.deps.store.cases.openCaseFor(userKey(ctx.activity), chatCasePrefix(ctx.activity), since);
   }
 
   private async closeCurrentChatCase(ctx: TurnContext): Promise<void> {

@@ -135,6 +135,19 @@ export function storeContract(name: string, h: Harness): void {
       expect(await s.cases.recentForAgent('U_A', 1)).toHaveLength(1);
       expect(await s.cases.recentForAgent('U_NOBODY', 5)).toEqual([]);
 
+      // The case a chat message continues: open, fresh, the agent's, with the chat's prefix.
+      await s.cases.append('chat-1#a', turn('x', { channel: slack('U_A'), at: at(8) }));
+      await s.cases.append('chat-1#b', turn('y', { channel: slack('U_A'), at: at(9) }));
+      await s.cases.append('chat-2#c', turn('z', { channel: slack('U_A'), at: at(10) }));
+      await s.cases.append('chat-1#d', turn('w', { channel: slack('U_B'), at: at(11) }));
+      expect(await s.cases.openCaseFor('U_A', 'chat-1#', at(1))).toBe('chat-1#b');
+      await s.cases.close('chat-1#b', at(12));
+      expect(await s.cases.openCaseFor('U_A', 'chat-1#', at(1))).toBe('chat-1#a');
+      expect(await s.cases.openCaseFor('U_A', 'chat-1#', at(9))).toBeUndefined();
+      expect(await s.cases.openCaseFor('U_A', 'chat-%', at(1))).toBeUndefined();
+      expect(await s.cases.openCaseFor('U_B', 'chat-1#', at(1))).toBe('chat-1#d');
+      expect(await s.cases.openCaseFor('U_NOBODY', 'chat-1#', at(1))).toBeUndefined();
+
       expect(await s.cases.addFeedback({ caseId: 'k1', by: 'U_A', kind: 'helpful', at: at(6) })).toBe(true);
       expect(await s.cases.addFeedback({ caseId: 'k1', by: 'U_A', kind: 'not_helpful', at: at(7) })).toBe(true);
       expect(await s.cases.addFeedback({ caseId: 'missing', by: 'U_A', kind: 'helpful', at: at(7) })).toBe(false);

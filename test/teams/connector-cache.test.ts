@@ -24,4 +24,21 @@ describe('connector clients', () => {
     expect(await auth.createConnectorFactory(identity('bot-b')).create('http://127.0.0.1:9/teams/')).not.toBe(first);
     expect(await auth.createConnectorFactory(identity('bot-a')).create('http://127.0.0.1:9/teams/', 'https://api.botframework.com')).not.toBe(first);
   });
+
+  it('are reused for inbound activities too, whose factory comes with the authentication result', async () => {
+    // No app id: the Emulator's unauthenticated mode, as the local service runs.
+    const auth = new ConfigurationBotFrameworkAuthentication({});
+    const activity = { type: 'message', serviceUrl: 'http://127.0.0.1:9/teams/', channelId: 'msteams', conversation: { id: 'a:1' } } as never;
+    const clientOf = async () => {
+      const r = await auth.authenticateRequest(activity, '');
+      return r.connectorFactory!.create('http://127.0.0.1:9/teams/', r.audience);
+    };
+    expect(await clientOf()).not.toBe(await clientOf());
+
+    cacheConnectorClients(auth);
+    const first = await clientOf();
+    expect(await clientOf()).toBe(first);
+    const r = await auth.authenticateRequest(activity, '');
+    expect(await r.connectorFactory!.create('http://127.0.0.1:9/emea/', r.audience)).not.toBe(first);
+  });
 });

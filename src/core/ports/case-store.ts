@@ -95,6 +95,11 @@ export interface CaseStore {
   feedbackFor(caseId: string): Promise<CaseFeedback[]>;
   /** The agent's cases (by the `agent` of the case's channel address), most recent first. */
   recentForAgent(agent: string, limit: number): Promise<CaseSummary[]>;
+  /**
+   * The id of the agent's most recently updated open case whose id starts with `idPrefix`
+   * and that was updated at or after `since` (ISO): the case a chat message continues.
+   */
+  openCaseFor(agent: string, idPrefix: string, since: string): Promise<string | undefined>;
   /** Open cases updated at or after `since` (ISO), most recent first: the supervisor view's "active now". */
   activeSince(since: string, limit: number): Promise<CaseSummary[]>;
   /**

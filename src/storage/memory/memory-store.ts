@@ -84,6 +84,12 @@ class MemoryCases implements CaseStore {
       .map(summary);
   }
 
+  async openCaseFor(agent: string, idPrefix: string, since: string): Promise<string | undefined> {
+    return [...this.cases.values()]
+      .filter((c) => c.channel?.address.agent === agent && c.open && c.updatedAt >= since && c.id.startsWith(idPrefix))
+      .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || byKey(b.id, a.id))[0]?.id;
+  }
+
   async activeSince(since: string, limit: number): Promise<CaseSummary[]> {
     return [...this.cases.values()]
       .filter((c) => c.open && c.updatedAt >= since)

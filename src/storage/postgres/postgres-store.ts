@@ -180,6 +180,15 @@ class PgCases implements CaseStore {
     return r.rows.map(summaryFromRow);
   }
 
+  async openCaseFor(agent: string, idPrefix: string, since: string): Promise<string | undefined> {
+    // left() compares the prefix exactly (LIKE would read % and _ in ids as wildcards).
+    const r = await this.pool.query(
+      'SELECT id FROM cases WHERE agent = $1 AND updated_at >= $2 AND open AND left(id, $3) = $4 ORDER BY updated_at DESC, id COLLATE "C" DESC LIMIT 1',
+      [agent, since, idPrefix.length, idPrefix],
+    );
+    return r.rows[0] ? String(r.rows[0].id) : undefined;
+  }
+
   async activeSince(since: string, limit: number): Promise<CaseSummary[]> {
     // Ties on updated_at break by id, bytewise (COLLATE "C"), as the other stores do.
     const r = await this.pool.query(

@@ -244,6 +244,19 @@ class SqliteCases implements CaseStore {
     return rows.map(summaryFromRow);
   }
 
+  async openCaseFor(agent: string, idPrefix: string, since: string): Promise<string | undefined> {
+    // cases_agent (agent, updated_at) finds the agent's fresh cases; the prefix is compared
+    // bytewise (substr, not LIKE, whose wildcards and case folding would misread ids).
+    const row = this.d.get(
+      'SELECT id FROM cases WHERE agent = ? AND updated_at >= ? AND open = 1 AND substr(id, 1, ?) = ? ORDER BY updated_at DESC, id DESC LIMIT 1',
+      agent,
+      since,
+      idPrefix.length,
+      idPrefix,
+    );
+    return row ? String(row.id) : undefined;
+  }
+
   async activeSince(since: string, limit: number): Promise<CaseSummary[]> {
     const rows = this.d.all(
       `SELECT id, open, updated_at,
