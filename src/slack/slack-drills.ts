@@ -51,9 +51,11 @@ export function slackDrills(engine: Engine, log: Logger): SlackDrills {
     }
     if (!ts) return;
     const drillId = slackDrillId(c.team, c.channel, ts);
+    // Stored before anything else: the trainee sees the opening now and may answer at once; a
+    // reply that came before the drill was stored would be read as an ordinary message.
+    await engine.drills.open(drillId, me, prepared, { channel: c.channel, thread: ts });
     // The opening names its drill once the id is known (the message's own timestamp).
     await client.chat.update({ channel: c.channel, ts, text: `${prepared.scenario.persona.name}: ${prepared.opening.text}`, blocks: openingBlocks(prepared), metadata: drillMetadata(drillId, prepared.scenario.id, 0, prepared.opening.mood) }).catch(() => undefined);
-    await engine.drills.open(drillId, me, prepared, { channel: c.channel, thread: ts });
     log.info('drill started', { channel: 'slack', drillId, scenario: prepared.scenario.id, difficulty: prepared.state.difficulty });
   }
 

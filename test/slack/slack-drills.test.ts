@@ -112,6 +112,19 @@ describe('Slack drills', () => {
     expect(await h.service.store.drills.scorecards('slack:U_ONE', 5)).toEqual([]);
   });
 
+  it('takes a reply sent the moment the opening appears, before Slack has answered the update naming the drill', async () => {
+    h = await startHarness();
+    // Every Web API answer comes late: the opening is on screen (the update is under way)
+    // well before the service hears back from Slack.
+    h.slack.delayMs = 400;
+    expect((await slashCommand(h, 'drill late-delivery normal', 'U_AGENT', 'C_TRAIN')).status).toBe(200);
+    const [update] = await h.slack.waitFor('chat.update', 1, (c) => posted(c).metadata?.event_payload.drill_id !== 'pending');
+    const thread = String(update!.body.ts);
+    await sendEvent(h, { type: 'message', user: 'U_AGENT', text: 'Calm down, it is just a scooter.', channel: 'C_TRAIN', channel_type: 'channel', ts: nextTs(), thread_ts: thread });
+    const [line] = await h.slack.waitFor('chat.postMessage', 1, inThread(thread));
+    expect(posted(line!).metadata).toMatchObject({ event_type: 'defuse_drill', event_payload: { drill_id: slackDrillId('T1', 'C_TRAIN', thread), turn: 1 } });
+  });
+
   it('keeps a drill across a restart of the service', async () => {
     const data = mkdtempSync(join(tmpdir(), 'defuse-drill-restart-'));
     dirs.push(data);
