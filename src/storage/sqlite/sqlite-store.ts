@@ -180,24 +180,35 @@ class SqliteCases implements CaseStore {
 
   async append(id: string, entry: CaseAppend): Promise<AppendResult> {
     return this.d.write(() => {
-      this.d.run(
-        'INSERT INTO cases (id, channel, agent, created_at, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+      const at = assessmentIndex(entry);
+      const insert = this.d.prepare('INSERT INTO case_turns (case_id, seq, role, text, reported, actions, assessment, at, signal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+      const addTurns = (from: number): StoredTurn[] => {
+        let seq = from;
+        return entry.turns.map((t, i) => {
+          insert.run(id, ++seq, t.role, t.text, t.reported ? 1 : 0, t.actions ? json(t.actions) : null, i === at ? json(entry.assessment) : null, entry.at, t.signal ?? null);
+          return { ...t, seq, at: entry.at, ...(i === at ? { assessment: entry.assessment! } : {}) };
+        });
+      };
+      // A new case is written whole in one statement: most messages open a case, and reading
+      // back and updating a row just made would cost two more statements on every one of them.
+      const created = this.d.run(
+        `INSERT INTO cases (id, channel, agent, created_at, updated_at, last_seq, shown_wordings, steps_taken, version)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT (id) DO NOTHING`,
         id,
         entry.channel ? json(entry.channel) : null,
         entry.channel?.address.agent ?? null,
         entry.at,
         entry.at,
+        entry.turns.length,
+        json(mergeShown([], entry.shownWordings)),
+        json(mergeSteps([], entry.stepsTaken)),
       );
+      if (created === 1) return { turns: addTurns(0), version: 1 };
       const row = this.d.get('SELECT last_seq, shown_wordings, steps_taken, version FROM cases WHERE id = ?', id)!;
       const shown = readJson(row.shown_wordings, 'cases', id, 'shown_wordings', isStringArray);
       const steps = readJson(row.steps_taken, 'cases', id, 'steps_taken', isStringArray);
-      let seq = Number(row.last_seq);
-      const at = assessmentIndex(entry);
-      const insert = this.d.prepare('INSERT INTO case_turns (case_id, seq, role, text, reported, actions, assessment, at, signal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
-      const added: StoredTurn[] = entry.turns.map((t, i) => {
-        insert.run(id, ++seq, t.role, t.text, t.reported ? 1 : 0, t.actions ? json(t.actions) : null, i === at ? json(entry.assessment) : null, entry.at, t.signal ?? null);
-        return { ...t, seq, at: entry.at, ...(i === at ? { assessment: entry.assessment! } : {}) };
-      });
+      const added = addTurns(Number(row.last_seq));
+      const seq = Number(row.last_seq) + added.length;
       this.d.run(
         `UPDATE cases SET last_seq = ?, shown_wordings = ?, steps_taken = ?, channel = COALESCE(channel, ?),
            agent = COALESCE(agent, ?), updated_at = ?, version = version + 1 WHERE id = ?`,
