@@ -147,6 +147,12 @@ export function storeContract(name: string, h: Harness): void {
       expect(await s.cases.openCaseFor('U_A', 'chat-%', at(1))).toBeUndefined();
       expect(await s.cases.openCaseFor('U_B', 'chat-1#', at(1))).toBe('chat-1#d');
       expect(await s.cases.openCaseFor('U_NOBODY', 'chat-1#', at(1))).toBeUndefined();
+      // Any character may follow the prefix; a neighbour of the prefix is not in it.
+      await s.cases.append('chat-1$', turn('v', { channel: slack('U_A'), at: at(13) }));
+      expect(await s.cases.openCaseFor('U_A', 'chat-1#', at(1))).toBe('chat-1#a');
+      await s.cases.append('chat-1#\u{10ffff}é', turn('u', { channel: slack('U_A'), at: at(14) }));
+      expect(await s.cases.openCaseFor('U_A', 'chat-1#', at(1))).toBe('chat-1#\u{10ffff}é');
+      expect(await s.cases.openCaseFor('U_A', 'chat-1#\u{10ffff}', at(1))).toBe('chat-1#\u{10ffff}é');
 
       expect(await s.cases.addFeedback({ caseId: 'k1', by: 'U_A', kind: 'helpful', at: at(6) })).toBe(true);
       expect(await s.cases.addFeedback({ caseId: 'k1', by: 'U_A', kind: 'not_helpful', at: at(7) })).toBe(true);

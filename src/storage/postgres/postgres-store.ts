@@ -184,7 +184,7 @@ class PgCases implements CaseStore {
     // left() compares the prefix exactly (LIKE would read % and _ in ids as wildcards).
     const r = await this.pool.query(
       'SELECT id FROM cases WHERE agent = $1 AND updated_at >= $2 AND open AND left(id, $3) = $4 ORDER BY updated_at DESC, id COLLATE "C" DESC LIMIT 1',
-      [agent, since, idPrefix.length, idPrefix],
+      [agent, since, [...idPrefix].length, idPrefix],
     );
     return r.rows[0] ? String(r.rows[0].id) : undefined;
   }
