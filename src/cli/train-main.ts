@@ -1,7 +1,7 @@
 /**
- * `npm run train`: retrains the learned layer on evals/tuning/cases.jsonl and writes
- * prompts/models/. Never point it at the development, holdout or public sets: those are
- * what the scores are reported on.
+ * `npm run train`: retrains the learned layer on evals/tuning/*.jsonl with the options
+ * chosen by `npm run train:cv` (src/eval/train.ts) and writes prompts/models/. Never point
+ * it at the development, holdout or public sets: those are what the scores are reported on.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

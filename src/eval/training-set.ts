@@ -13,8 +13,13 @@ export const TRAINING_SET = {
 };
 
 export function readTrainingFiles(): string {
+  return readTrainingFileList().map((f) => f.jsonl).join('\n');
+}
+
+/** The same files one by one, for cross-validation to spread each file over the folds. */
+export function readTrainingFileList(): { name: string; jsonl: string }[] {
   const files = readdirSync(TRAINING_SET.dir).filter((f) => f.endsWith('.jsonl')).sort();
-  return files.map((f) => readFileSync(join(TRAINING_SET.dir, f), 'utf8').trimEnd()).join('\n');
+  return files.map((name) => ({ name, jsonl: readFileSync(join(TRAINING_SET.dir, name), 'utf8').trimEnd() }));
 }
 
 export function readTrainingCases(lex: Lexicons, jsonl: string): { c: EvalCase; turns: Turn[] }[] {
@@ -29,12 +34,12 @@ export function readTrainingCases(lex: Lexicons, jsonl: string): { c: EvalCase; 
 }
 
 /** The labelled drafts of the training files (draft review cases). */
-export function readTrainingDrafts(jsonl: string): { draft: string; behaviours: string[] }[] {
-  const out: { draft: string; behaviours: string[] }[] = [];
+export function readTrainingDrafts(jsonl: string): { id: string; draft: string; behaviours: string[] }[] {
+  const out: { id: string; draft: string; behaviours: string[] }[] = [];
   for (const line of jsonl.split('\n')) {
     if (line.trim() === '') continue;
     const c = EvalCaseSchema.parse(JSON.parse(line));
-    if (c.draft !== undefined && c.labels?.behaviours) out.push({ draft: c.draft, behaviours: c.labels.behaviours });
+    if (c.draft !== undefined && c.labels?.behaviours) out.push({ id: c.id, draft: c.draft, behaviours: c.labels.behaviours });
   }
   return out;
 }

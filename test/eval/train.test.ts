@@ -21,7 +21,8 @@ describe('the learned layer', () => {
       expect(shipped, `prompts/models/${name}.json is stale: run npm run train`).toEqual(JSON.parse(JSON.stringify(fresh[name])));
       expect(shipped.trainedOn).toMatch(/^evals\/tuning\/\*\.jsonl/);
     }
-  }, 60_000);
+    // Training takes a few seconds (src/eval/fit.ts); ten times that is a regression, not a slow machine.
+  }, 30_000);
 
   it('scores a turn the same way whether features are named or compiled', () => {
     const content = loadContent();

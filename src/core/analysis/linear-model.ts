@@ -35,9 +35,10 @@ export function probabilities(z: readonly number[]): number[] {
 }
 
 /**
- * A model laid out for reading one turn without building feature names: word weights are
- * indexed by the token's word id (tokens.ts) and pairs of words by both ids, so scoring a
- * long message allocates nothing per word. Gives exactly the logits of `logits`.
+ * A model laid out for reading one turn without building feature names: word weights (and
+ * those of clause-opening words) are indexed by the token's word id (tokens.ts) and pairs of
+ * words by both ids, so scoring a long message allocates nothing per word. Gives exactly the
+ * logits of `logits`.
  */
 export interface CompiledModel<L extends string = string> {
   labels: readonly L[];
@@ -47,18 +48,22 @@ export interface CompiledModel<L extends string = string> {
   words: readonly (Float64Array | undefined)[];
   /** By pairKey(first id, second id). */
   pairs: ReadonlyMap<number, Float64Array>;
+  /** By word id, for a word that opens a clause. */
+  starts: readonly (Float64Array | undefined)[];
 }
 
 /** Word ids stay far below 2^21 (the lexicons and models hold a few thousand words). */
 const pairKey = (a: number, b: number) => a * 2_097_152 + b;
 
-/** Word features are named "w:<word>"; pairs "b:<first>_<second>" (see features.ts). */
+/** Word features are named "w:<word>"; pairs "b:<first>_<second>"; clause openers "s:<word>" (see features.ts). */
 export function compileModel<L extends string>(m: LinearModel<L>): CompiledModel<L> {
   const named = new Map<string, readonly number[]>();
   const words: (Float64Array | undefined)[] = [];
   const pairs = new Map<number, Float64Array>();
+  const starts: (Float64Array | undefined)[] = [];
   for (const [name, w] of Object.entries(m.weights)) {
     if (name.startsWith('w:')) words[wordId(name.slice(2))] = Float64Array.from(w);
+    else if (name.startsWith('s:')) starts[wordId(name.slice(2))] = Float64Array.from(w);
     else if (name.startsWith('b:')) {
       // Words never hold "_" (tokens are letters, digits and a few inner marks), so the first
       // "_" splits the pair.
@@ -66,7 +71,7 @@ export function compileModel<L extends string>(m: LinearModel<L>): CompiledModel
       pairs.set(pairKey(wordId(name.slice(2, cut)), wordId(name.slice(cut + 1))), Float64Array.from(w));
     } else named.set(name, w);
   }
-  return { labels: m.labels, usesWords: m.groups.includes('words'), named, words, pairs };
+  return { labels: m.labels, usesWords: m.groups.includes('words'), named, words, pairs, starts };
 }
 
 export function compiledLogits<L extends string>(m: CompiledModel<L>, named: Features, tokens: readonly Token[], wordWeight: number): number[] {
@@ -82,6 +87,8 @@ export function compiledLogits<L extends string>(m: CompiledModel<L>, named: Fea
       if (id === -1) continue;
       const w = m.words[id];
       if (w) for (let j = 0; j < n; j++) z[j]! += w[j]! * wordWeight;
+      const s = tokens[i]!.clauseStart ? m.starts[id] : undefined;
+      if (s) for (let j = 0; j < n; j++) z[j]! += s[j]! * wordWeight;
       const next = tokens[i + 1];
       if (next === undefined || next.id === -1 || m.pairs.size === 0) continue;
       const p = m.pairs.get(pairKey(id, next.id));

@@ -1,0 +1,118 @@
+/**
+ * k-fold cross-validation of the learned layer on the tuning files: how the training options
+ * (src/eval/train.ts) are chosen without ever looking at the development, holdout or public
+ * sets. Each fold's models are trained on the other folds and scored the way the engine
+ * reads a case: through analyseCase (the hostile rule, the calmed note and all) and
+ * decideBehaviours, so the figures are the evaluation's figures on unseen cases.
+ */
+import { analyseCase } from '../core/analysis/analyse-case.ts';
+import type { Lexicons } from '../core/analysis/lexicon.ts';
+import { compileModel } from '../core/analysis/linear-model.ts';
+import { decideBehaviours } from '../core/review/learned-behaviours.ts';
+import type { Turn } from '../core/case.ts';
+import { BEHAVIOURS, EMOTIONS, STAGES } from '../core/taxonomy.ts';
+import type { EvalCase } from './case-format.ts';
+import { multiLabel, singleLabel } from './metrics.ts';
+import { fitModels, trainingExamples, type TrainedModels, type TrainOptions } from './train.ts';
+import { readTrainingCases, readTrainingDrafts } from './training-set.ts';
+
+export interface CvScores {
+  emotionMacroF1: number;
+  emotionAccuracy: number;
+  stageAccuracy: number;
+  behavioursMicroF1: number;
+}
+
+export interface CvReport {
+  k: number;
+  folds: CvScores[];
+  /** The mean over the folds. */
+  mean: CvScores;
+  /** Every held-out prediction, for the confusion tables. */
+  pooled: { emotion: Pair[]; stage: Pair[] };
+}
+
+type Pair = { gold: string; pred: string; id: string };
+
+/**
+ * The fold of every case, by file and id. Within each file the ids are put in the order of a
+ * hash (FNV-1a) and dealt round-robin, so every fold holds the same share of every file (the
+ * files differ in writer and in what they label) and no fold depends on the files' own order.
+ * Lines that share an id share a fold. A repeat other than 0 salts the hash: another split
+ * of the same cases, to tell a real difference between two option sets from the luck of one split.
+ */
+export function assignFolds(files: readonly { name: string; jsonl: string }[], k: number, repeat = 0): Map<string, number> {
+  const fold = new Map<string, number>();
+  for (const f of files) {
+    const ids = [...new Set(f.jsonl.split('\n').filter((l) => l.trim() !== '').map((l) => String((JSON.parse(l) as { id: unknown }).id)))];
+    const order = ids.map((id) => ({ id, h: fnv1a(repeat === 0 ? id : `${repeat}:${id}`) })).sort((a, b) => a.h - b.h || (a.id < b.id ? -1 : 1));
+    order.forEach(({ id }, i) => fold.set(foldKey(f.name, id), i % k));
+  }
+  return fold;
+}
+
+const foldKey = (file: string, id: string) => `${file}\u0000${id}`;
+
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+export function crossValidate(lex: Lexicons, files: readonly { name: string; jsonl: string }[], o: TrainOptions, k = 5, repeat = 0): CvReport {
+  const folds = assignFolds(files, k, repeat);
+  const cases = files.flatMap((f) => readTrainingCases(lex, f.jsonl).map((x) => ({ ...x, fold: folds.get(foldKey(f.name, x.c.id))! })));
+  const drafts = files.flatMap((f) => readTrainingDrafts(f.jsonl).map((d) => ({ ...d, fold: folds.get(foldKey(f.name, d.id))! })));
+  const ex = trainingExamples(lex, cases, drafts, o);
+  const scores: CvScores[] = [];
+  const pooled: CvReport['pooled'] = { emotion: [], stage: [] };
+  for (let held = 0; held < k; held++) {
+    const train = {
+      cases: ex.cases.filter((_, i) => cases[i]!.fold !== held),
+      drafts: ex.drafts.filter((_, i) => drafts[i]!.fold !== held),
+    };
+    const models = fitModels(train, `fold ${held}`, o);
+    scores.push(score(withModels(lex, models), cases.filter((c) => c.fold === held), drafts.filter((d) => d.fold === held), pooled));
+  }
+  const mean = (key: keyof CvScores) => scores.reduce((s, x) => s + x[key], 0) / k;
+  return {
+    k,
+    folds: scores,
+    pooled,
+    mean: {
+      emotionMacroF1: mean('emotionMacroF1'),
+      emotionAccuracy: mean('emotionAccuracy'),
+      stageAccuracy: mean('stageAccuracy'),
+      behavioursMicroF1: mean('behavioursMicroF1'),
+    },
+  };
+}
+
+function withModels(lex: Lexicons, m: TrainedModels): Lexicons {
+  return { ...lex, models: { emotion: compileModel(m.emotion), stage: compileModel(m.stage), behaviours: compileModel(m.behaviours) } };
+}
+
+function score(
+  lex: Lexicons,
+  cases: readonly { c: EvalCase; turns: readonly Turn[] }[],
+  drafts: readonly { draft: string; behaviours: readonly string[] }[],
+  pooled: CvReport['pooled'],
+): CvScores {
+  const emo: Pair[] = [];
+  const stg: Pair[] = [];
+  for (const { c, turns } of cases) {
+    const r = analyseCase(lex, turns);
+    if (c.labels?.emotion) emo.push({ gold: c.labels.emotion, pred: r.emotion, id: c.id });
+    if (c.labels?.stage) stg.push({ gold: c.labels.stage, pred: r.stage, id: c.id });
+  }
+  pooled.emotion.push(...emo);
+  pooled.stage.push(...stg);
+  const beh = drafts.map((d) => ({ gold: [...d.behaviours], pred: decideBehaviours(lex.models!.behaviours, lex, d.draft).map((f) => f.id) }));
+  const e = singleLabel(emo, EMOTIONS);
+  return {
+    emotionMacroF1: e.macroF1,
+    emotionAccuracy: e.accuracy,
+    stageAccuracy: singleLabel(stg, STAGES).accuracy,
+    behavioursMicroF1: multiLabel(beh, BEHAVIOURS).microF1,
+  };
+}
