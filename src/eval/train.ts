@@ -36,6 +36,11 @@ export interface TrainOptions extends Omit<FitOptions, 'l2'> {
   /** Whether each turn model reads the words as well as the readings. */
   words: Record<'emotion' | 'stage', boolean>;
   /**
+   * Whether each turn model is trained with 'single_turn' (features.ts). Inference always
+   * computes it; a model without its weight ignores it.
+   */
+  singleTurn: Record<'emotion' | 'stage', boolean>;
+  /**
    * What a word counts in training. Only cross-validation sets it to anything but
    * features.ts's WORD_WEIGHT (which inference uses): the weights are then rescaled so that
    * inference at WORD_WEIGHT gives the same logits.
@@ -69,6 +74,8 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   positiveWeight: 3,
   // Without the words, emotion macro-F1 drops 7 points.
   words: { emotion: true, stage: true },
+  // Stage +0.8 points; emotion -0.3 (features.ts).
+  singleTurn: { emotion: false, stage: true },
   wordWeight: WORD_WEIGHT,
   // A word weight that moves a logit by less than 0.02 per occurrence changes next to no
   // decision (CV: -0.1 points, within noise; 0.05 costs 0.3): leaving those out keeps the
@@ -85,6 +92,7 @@ export const BASELINE_TRAIN_OPTIONS: TrainOptions = {
   minCount: 2,
   positiveWeight: 1,
   words: { emotion: true, stage: true },
+  singleTurn: { emotion: false, stage: true },
   wordWeight: 0.3,
   minWordEffect: 0.006,
 };
@@ -113,7 +121,7 @@ export function trainingExamples(
       ruleEmotion: last.emotionReading.emotion,
       ruleStage: last.stageId,
     };
-    const features = (m: 'emotion' | 'stage') => scale(turnFeatures(last, last.emotionReading, ctx, groupsOf(o, m)));
+    const features = (m: 'emotion' | 'stage') => scale(turnFeatures(last, last.emotionReading, ctx, groupsOf(o, m), o.singleTurn[m]));
     return {
       ...(c.labels?.emotion ? { emotion: { features: features('emotion'), target: EMOTIONS.indexOf(c.labels.emotion) } } : {}),
       ...(c.labels?.stage ? { stage: { features: features('stage'), target: STAGES.indexOf(c.labels.stage) } } : {}),
