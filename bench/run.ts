@@ -17,6 +17,7 @@ import { postgresStore } from '../src/storage/postgres/postgres-store.ts';
 import { sqliteStore } from '../src/storage/sqlite/sqlite-store.ts';
 import { benchSlack } from './slack-e2e.ts';
 import { benchTeams } from './teams-e2e.ts';
+import type { Comparison } from './target-process.ts';
 import { benchLlm } from './llm-overhead.ts';
 
 const engine = createEngine();
@@ -152,20 +153,23 @@ if (pgUrl) {
 }
 
 // End to end through Slack: see bench/slack-e2e.ts.
-const e2e = await benchSlack();
-for (const r of e2e) {
+const slack = await benchSlack();
+for (const r of [slack.bare, slack.defuse]) {
   console.log(`${`slack app_mention → reply (${r.label})`.padEnd(44)} n=${r.n}  ${r.perSecond.toFixed(0)} events/s  p50=${r.p50.toFixed(2)} ms  p99=${r.p99.toFixed(2)} ms  (20 concurrent)`);
 }
-const [bare, defuse] = e2e;
-console.log(`${'slack throughput, Defuse / bare Bolt'.padEnd(44)} ${(defuse!.perSecond / bare!.perSecond).toFixed(2)}`);
+console.log(`${'slack throughput, Defuse / bare Bolt'.padEnd(44)} ${ratioLine(slack)}`);
 
 // End to end through Teams: see bench/teams-e2e.ts.
 const teams = await benchTeams();
-for (const r of teams) {
+for (const r of [teams.bare, teams.defuse]) {
   console.log(`${`teams message → reply (${r.label})`.padEnd(44)} n=${r.n}  ${r.perSecond.toFixed(0)} activities/s  p50=${r.p50.toFixed(2)} ms  p99=${r.p99.toFixed(2)} ms  (20 concurrent)`);
 }
-const [bareBot, defuseBot] = teams;
-console.log(`${'teams throughput, Defuse / bare CloudAdapter'.padEnd(44)} ${(defuseBot!.perSecond / bareBot!.perSecond).toFixed(2)}`);
+console.log(`${'teams throughput, Defuse / bare CloudAdapter'.padEnd(44)} ${ratioLine(teams)}`);
+
+/** The pooled ratio, then each round's: how far the rounds agree is how far to trust it. */
+function ratioLine(c: Comparison): string {
+  return `${(c.defuse.perSecond / c.bare.perSecond).toFixed(2)} (rounds: ${c.roundRatios.map((x) => x.toFixed(2)).join('/')})`;
+}
 
 // The LLM path against a local OpenAI-compatible double: see bench/llm-overhead.ts.
 await benchLlm(engine);

@@ -9,11 +9,11 @@
 import { createHmac } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { SlackDouble } from '../test/slack/slack-double.ts';
-import { BENCH_MESSAGES, compareTargets, CONCURRENCY, runLoad, type LoadResult } from './target-process.ts';
+import { BENCH_MESSAGES, compareTargets, CONCURRENCY, runLoad, type Comparison, type LoadResult } from './target-process.ts';
 
 const SECRET = '0f0e0d0c0b0a09080706050403020100';
 
-async function drive(label: string, base: string, slack: SlackDouble, n: number): Promise<LoadResult> {
+async function drive(label: string, base: string, round: number, slack: SlackDouble, n: number): Promise<LoadResult> {
   const waiting = new Map<string, () => void>();
   slack.onCall = (c) => {
     if (c.method !== 'chat.postMessage') return;
@@ -23,7 +23,9 @@ async function drive(label: string, base: string, slack: SlackDouble, n: number)
       done();
     }
   };
-  const one = async (i: number): Promise<number> => {
+  const one = async (k: number): Promise<number> => {
+    // Every round opens cases of its own: new threads and event ids.
+    const i = round * 100_000 + k;
     const ts = `${1_800_000_000 + i}.${String(i % 1000).padStart(6, '0')}`;
     const body = JSON.stringify({
       team_id: 'T1',
@@ -52,12 +54,12 @@ async function drive(label: string, base: string, slack: SlackDouble, n: number)
   return runLoad(label, n, CONCURRENCY, one);
 }
 
-export async function benchSlack(n = 2000): Promise<LoadResult[]> {
+export async function benchSlack(n = 2000): Promise<Comparison> {
   const slack = new SlackDouble();
   slack.record = false;
   await slack.start();
   try {
-    return await compareTargets('./slack-target.ts', 'bare Bolt app', { SLACK_API_URL: slack.url, BENCH_SECRET: SECRET }, (label, base) => drive(label, base, slack, n));
+    return await compareTargets('./slack-target.ts', 'bare Bolt app', { SLACK_API_URL: slack.url, BENCH_SECRET: SECRET }, (label, base, round) => drive(label, base, round, slack, n));
   } finally {
     await slack.stop();
   }

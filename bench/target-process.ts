@@ -57,6 +57,9 @@ export interface LoadResult {
   perSecond: number;
   p50: number;
   p99: number;
+  /** Every timed request's latency, sorted, and how long the timed part took. */
+  latencies: number[];
+  elapsedMs: number;
 }
 
 export function pct(sorted: number[], p: number): number {
@@ -77,37 +80,69 @@ export async function runLoad(label: string, n: number, concurrency: number, one
   latencies.length = 0;
   const start = performance.now();
   await Promise.all(Array.from({ length: concurrency }, () => worker(Math.ceil(n / concurrency))));
-  const elapsed = performance.now() - start;
+  const elapsedMs = performance.now() - start;
   latencies.sort((a, b) => a - b);
-  return { label, n: latencies.length, perSecond: (latencies.length / elapsed) * 1000, p50: pct(latencies, 50), p99: pct(latencies, 99) };
+  return { label, n: latencies.length, perSecond: (latencies.length / elapsedMs) * 1000, p50: pct(latencies, 50), p99: pct(latencies, 99), latencies, elapsedMs };
 }
 
+/** The rounds of compareTargets, pooled per target, and the throughput ratio of each round. */
+export interface Comparison {
+  bare: LoadResult;
+  defuse: LoadResult;
+  /** Defuse's throughput over the bare target's, round by round. */
+  roundRatios: number[];
+}
+
+/** Rounds per comparison: enough that one slow stretch of a shared machine does not decide it. */
+export const ROUNDS = 4;
+
 /**
- * Runs the same load against the bare SDK target and then Defuse, one process at a time, with
- * a fresh data directory for the run. `drive(label, base)` runs the load against one target.
+ * Runs the same load against the bare SDK target and Defuse, both started at once (each in a
+ * process of its own, with a fresh data directory), in alternating rounds: bare then Defuse,
+ * then Defuse then bare, and so on. On a shared 2-core machine the speed drifts by tens of per
+ * cent within a minute; back-to-back short rounds in alternating order let the drift fall on
+ * both sides alike, where one long run each did not. `drive(label, base, round)` runs one
+ * round's load against one target; each round must use its own event ids and conversations.
  */
 export async function compareTargets(
   script: string,
   bareLabel: string,
   env: Record<string, string>,
-  drive: (label: string, base: string) => Promise<LoadResult>,
-): Promise<LoadResult[]> {
+  drive: (label: string, base: string, round: number) => Promise<LoadResult>,
+): Promise<Comparison> {
   const dir = mkdtempSync(join(tmpdir(), 'defuse-bench-e2e-'));
-  const results: LoadResult[] = [];
+  const targets: { stop: () => Promise<void> }[] = [];
   try {
-    for (const [kind, label] of [
-      ['bare', bareLabel],
-      ['defuse', 'Defuse (SQLite)'],
-    ] as const) {
-      const target = await startTarget(script, kind, { ...env, DATA_DIR: dir });
-      try {
-        results.push(await drive(label, target.base));
-      } finally {
-        await target.stop();
+    const bare = await startTarget(script, 'bare', { ...env, DATA_DIR: dir });
+    targets.push(bare);
+    const defuse = await startTarget(script, 'defuse', { ...env, DATA_DIR: dir });
+    targets.push(defuse);
+    const rounds: { bare: LoadResult; defuse: LoadResult }[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const runBare = () => drive(bareLabel, bare.base, round);
+      const runDefuse = () => drive('Defuse (SQLite)', defuse.base, round);
+      if (round % 2 === 0) {
+        const b = await runBare();
+        rounds.push({ bare: b, defuse: await runDefuse() });
+      } else {
+        const d = await runDefuse();
+        rounds.push({ bare: await runBare(), defuse: d });
       }
     }
+    return {
+      bare: pooled(rounds.map((r) => r.bare)),
+      defuse: pooled(rounds.map((r) => r.defuse)),
+      roundRatios: rounds.map((r) => r.defuse.perSecond / r.bare.perSecond),
+    };
   } finally {
+    await Promise.all(targets.map((t) => t.stop()));
     rmSync(dir, { recursive: true, force: true });
   }
-  return results;
+}
+
+/** Several rounds against one target as one result: all requests over all timed time. */
+function pooled(results: LoadResult[]): LoadResult {
+  const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  const elapsedMs = results.reduce((sum, r) => sum + r.elapsedMs, 0);
+  return { label: results[0]!.label, n: latencies.length, perSecond: (latencies.length / elapsedMs) * 1000, p50: pct(latencies, 50), p99: pct(latencies, 99), latencies, elapsedMs };
 }

@@ -6,10 +6,10 @@
  */
 import { performance } from 'node:perf_hooks';
 import { ConnectorDouble } from '../test/teams/connector-double.ts';
-import { BENCH_MESSAGES, compareTargets, CONCURRENCY, runLoad, type LoadResult } from './target-process.ts';
+import { BENCH_MESSAGES, compareTargets, CONCURRENCY, runLoad, type Comparison, type LoadResult } from './target-process.ts';
 
 
-async function drive(label: string, base: string, connector: ConnectorDouble, n: number): Promise<LoadResult> {
+async function drive(label: string, base: string, round: number, connector: ConnectorDouble, n: number): Promise<LoadResult> {
   const waiting = new Map<string, () => void>();
   connector.onCall = (c) => {
     if (c.kind !== 'reply' || !c.activityId) return;
@@ -19,7 +19,9 @@ async function drive(label: string, base: string, connector: ConnectorDouble, n:
       done();
     }
   };
-  const one = async (i: number): Promise<number> => {
+  const one = async (k: number): Promise<number> => {
+    // Every round opens conversations of its own.
+    const i = round * 100_000 + k;
     const id = `${label.length}${1_800_000_000_000 + i}`;
     // A conversation per message, as each Slack event has a thread of its own.
     const activity = {
@@ -46,12 +48,12 @@ async function drive(label: string, base: string, connector: ConnectorDouble, n:
   return runLoad(label, n, CONCURRENCY, one);
 }
 
-export async function benchTeams(n = 2000): Promise<LoadResult[]> {
+export async function benchTeams(n = 2000): Promise<Comparison> {
   const connector = new ConnectorDouble();
   connector.record = false;
   await connector.start();
   try {
-    return await compareTargets('./teams-target.ts', 'bare CloudAdapter bot', {}, (label, base) => drive(label, base, connector, n));
+    return await compareTargets('./teams-target.ts', 'bare CloudAdapter bot', {}, (label, base, round) => drive(label, base, round, connector, n));
   } finally {
     await connector.stop();
   }
