@@ -94,7 +94,7 @@ export interface Comparison {
 }
 
 /** Rounds per comparison: enough that one slow stretch of a shared machine does not decide it. */
-export const ROUNDS = 4;
+const ROUNDS = 4;
 
 /**
  * Runs the same load against the bare SDK target and Defuse, both started at once (each in a

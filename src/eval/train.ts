@@ -5,7 +5,7 @@
  * so the shipped models can be checked against a fresh run (test/eval/train.test.ts).
  */
 import { analyseCase } from '../core/analysis/analyse-case.ts';
-import { replyFeaturesNamed, turnFeatures, WORD_WEIGHT } from '../core/analysis/features.ts';
+import { replyFeaturesNamed, SINGLE_TURN, turnFeatures, WORD_WEIGHT } from '../core/analysis/features.ts';
 import type { Lexicons } from '../core/analysis/lexicon.ts';
 import type { Features } from '../core/analysis/linear-model.ts';
 import type { Turn } from '../core/case.ts';
@@ -121,7 +121,11 @@ export function trainingExamples(
       ruleEmotion: last.emotionReading.emotion,
       ruleStage: last.stageId,
     };
-    const features = (m: 'emotion' | 'stage') => scale(turnFeatures(last, last.emotionReading, ctx, groupsOf(o, m), o.singleTurn[m]));
+    const features = (m: 'emotion' | 'stage') => {
+      const f = turnFeatures(last, last.emotionReading, ctx, groupsOf(o, m));
+      if (!o.singleTurn[m]) f.delete(SINGLE_TURN);
+      return scale(f);
+    };
     return {
       ...(c.labels?.emotion ? { emotion: { features: features('emotion'), target: EMOTIONS.indexOf(c.labels.emotion) } } : {}),
       ...(c.labels?.stage ? { stage: { features: features('stage'), target: STAGES.indexOf(c.labels.stage) } } : {}),

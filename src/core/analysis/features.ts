@@ -27,8 +27,11 @@ const SCORE_CAP = 3;
  */
 export const WORD_WEIGHT = 0.5;
 
+/** The feature of a case with one customer turn. */
+export const SINGLE_TURN = 'single_turn';
+
 /** The named features: everything but the words. */
-export function readingFeatures(r: TurnReading, e: EmotionReading, ctx: FeatureContext, singleTurn = true): Features {
+export function readingFeatures(r: TurnReading, e: EmotionReading, ctx: FeatureContext): Features {
   const f: Features = new Map();
   const add = (k: string, v = 1) => f.set(k, (f.get(k) ?? 0) + v);
   add('bias');
@@ -53,18 +56,18 @@ export function readingFeatures(r: TurnReading, e: EmotionReading, ctx: FeatureC
   // Whether the case has one customer turn (stage is only read for the latest turn, so its
   // first turn is its only one): a lone message's stage is not a step along a conversation,
   // which customer_turn's straight line does not capture. CV on evals/tuning: stage +0.7 to
-  // 0.8 points, better in each of 5 splits. Only the
-  // stage model is trained with it (train.ts, singleTurn): for emotion it cost 0.3 points.
-  // Features of the previous customer turn (its rule emotion and stage, their pairs with this
-  // turn's, changes in scores and intensity, its flags, earlier angry turns) did no better on
-  // stage, added nothing to this, and most cost emotion up to 0.6 points.
-  if (singleTurn && ctx.customerTurnIndex === 0) add('single_turn');
+  // 0.8 points, better in each of 5 splits. Only the stage model is trained with it
+  // (train.ts, singleTurn): for emotion it cost 0.3 points, and a model without its weight
+  // ignores it. Features of the previous customer turn (its rule emotion and stage, their
+  // pairs with this turn's, changes in scores and intensity, its flags, earlier angry turns)
+  // did no better on stage, added nothing to this, and most cost emotion up to 0.6 points.
+  if (ctx.customerTurnIndex === 0) add(SINGLE_TURN);
   return f;
 }
 
 /** All features by name, as training sees them; inference reads the same through compiledLogits. */
-export function turnFeatures(r: TurnReading, e: EmotionReading, ctx: FeatureContext, groups: readonly string[], singleTurn = true): Features {
-  const f: Features = groups.includes('readings') ? readingFeatures(r, e, ctx, singleTurn) : new Map([['bias', 1]]);
+export function turnFeatures(r: TurnReading, e: EmotionReading, ctx: FeatureContext, groups: readonly string[]): Features {
+  const f: Features = groups.includes('readings') ? readingFeatures(r, e, ctx) : new Map([['bias', 1]]);
   if (groups.includes('words')) addWordFeatures(f, r.text);
   return f;
 }
