@@ -17,7 +17,7 @@ import { postgresStore } from '../src/storage/postgres/postgres-store.ts';
 import { sqliteStore } from '../src/storage/sqlite/sqlite-store.ts';
 import { benchSlack } from './slack-e2e.ts';
 import { benchTeams } from './teams-e2e.ts';
-import type { Comparison } from './target-process.ts';
+import type { Comparison, LoadResult } from './target-process.ts';
 import { benchLlm } from './llm-overhead.ts';
 
 const engine = createEngine();
@@ -155,16 +155,21 @@ if (pgUrl) {
 // End to end through Slack: see bench/slack-e2e.ts.
 const slack = await benchSlack();
 for (const r of [slack.bare, slack.defuse]) {
-  console.log(`${`slack app_mention → reply (${r.label})`.padEnd(44)} n=${r.n}  ${r.perSecond.toFixed(0)} events/s  p50=${r.p50.toFixed(2)} ms  p99=${r.p99.toFixed(2)} ms  (20 concurrent)`);
+  console.log(`${`slack app_mention → reply (${r.label})`.padEnd(44)} n=${r.n}  ${r.perSecond.toFixed(0)} events/s  p50=${r.p50.toFixed(2)} ms  p99=${r.p99.toFixed(2)} ms  (20 concurrent)${cpuNote(r)}`);
 }
 console.log(`${'slack throughput, Defuse / bare Bolt'.padEnd(44)} ${ratioLine(slack)}`);
 
 // End to end through Teams: see bench/teams-e2e.ts.
 const teams = await benchTeams();
 for (const r of [teams.bare, teams.defuse]) {
-  console.log(`${`teams message → reply (${r.label})`.padEnd(44)} n=${r.n}  ${r.perSecond.toFixed(0)} activities/s  p50=${r.p50.toFixed(2)} ms  p99=${r.p99.toFixed(2)} ms  (20 concurrent)`);
+  console.log(`${`teams message → reply (${r.label})`.padEnd(44)} n=${r.n}  ${r.perSecond.toFixed(0)} activities/s  p50=${r.p50.toFixed(2)} ms  p99=${r.p99.toFixed(2)} ms  (20 concurrent)${cpuNote(r)}`);
 }
 console.log(`${'teams throughput, Defuse / bare CloudAdapter'.padEnd(44)} ${ratioLine(teams)}`);
+
+/** CPU per reply: of the target (all its threads) and of the bench process (load and platform double). */
+function cpuNote(r: LoadResult): string {
+  return `  cpu/reply: target ${r.targetCpuMs === undefined ? 'n/a' : `${r.targetCpuMs.toFixed(2)} ms`}, bench ${r.driverCpuMs.toFixed(2)} ms`;
+}
 
 /** The pooled ratio, then each round's: how far the rounds agree is how far to trust it. */
 function ratioLine(c: Comparison): string {

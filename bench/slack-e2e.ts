@@ -9,11 +9,11 @@
 import { createHmac } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { SlackDouble } from '../test/slack/slack-double.ts';
-import { BENCH_MESSAGES, compareTargets, CONCURRENCY, runLoad, type Comparison, type LoadResult } from './target-process.ts';
+import { BENCH_MESSAGES, compareTargets, CONCURRENCY, runLoad, type Comparison, type LoadResult, type Target } from './target-process.ts';
 
 const SECRET = '0f0e0d0c0b0a09080706050403020100';
 
-async function drive(label: string, base: string, round: number, slack: SlackDouble, n: number): Promise<LoadResult> {
+async function drive(label: string, target: Target, round: number, slack: SlackDouble, n: number): Promise<LoadResult> {
   const waiting = new Map<string, () => void>();
   slack.onCall = (c) => {
     if (c.method !== 'chat.postMessage') return;
@@ -40,7 +40,7 @@ async function drive(label: string, base: string, round: number, slack: SlackDou
     const sig = createHmac('sha256', SECRET).update(`v0:${stamp}:${body}`).digest('hex');
     const t0 = performance.now();
     const replied = new Promise<void>((resolve) => waiting.set(ts, resolve));
-    const res = await fetch(`${base}/slack/events`, {
+    const res = await fetch(`${target.base}/slack/events`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': String(stamp), 'x-slack-signature': `v0=${sig}` },
       body,
@@ -51,7 +51,7 @@ async function drive(label: string, base: string, round: number, slack: SlackDou
     return performance.now() - t0;
   };
   // The warm-up (JIT, connection pools, the first auth.test) is runLoad's.
-  return runLoad(label, n, CONCURRENCY, one);
+  return runLoad(label, n, CONCURRENCY, one, target.cpuMs);
 }
 
 export async function benchSlack(n = 2000): Promise<Comparison> {
@@ -59,7 +59,7 @@ export async function benchSlack(n = 2000): Promise<Comparison> {
   slack.record = false;
   await slack.start();
   try {
-    return await compareTargets('./slack-target.ts', 'bare Bolt app', { SLACK_API_URL: slack.url, BENCH_SECRET: SECRET }, (label, base, round) => drive(label, base, round, slack, n));
+    return await compareTargets('./slack-target.ts', 'bare Bolt app', { SLACK_API_URL: slack.url, BENCH_SECRET: SECRET }, (label, target, round) => drive(label, target, round, slack, n));
   } finally {
     await slack.stop();
   }

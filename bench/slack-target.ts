@@ -5,6 +5,7 @@
 import { createServer } from 'node:http';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { readConfig } from '../src/config.ts';
+import { analysisThread } from './target-process.ts';
 import { createLogger } from '../src/log.ts';
 import { startService } from '../src/main.ts';
 
@@ -36,6 +37,7 @@ if (kind === 'bare') {
     // The bench sends far more from one user than any usage limit allows.
     RATE_LIMIT_USER_PER_MINUTE: '0',
     RATE_LIMIT_WORKSPACE_PER_MINUTE: '0',
+    ...analysisThread(),
   });
   const service = await startService(config, createLogger('error'));
   process.stdout.write(`listening ${service.port}\n`);

@@ -4,7 +4,7 @@
  * process) do not compete with it for one event loop. The target prints "listening <port>".
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -21,10 +21,36 @@ export const BENCH_MESSAGES = [
   "Honestly I'm not angry, just disappointed: the app keeps crashing when I pay",
 ];
 
+/** ANALYSIS_THREAD as the bench was started with (unset: the service's default), to compare both ways. */
+export function analysisThread(): { ANALYSIS_THREAD?: string } {
+  const v = process.env.ANALYSIS_THREAD;
+  return v ? { ANALYSIS_THREAD: v } : {};
+}
+
 /** Twenty requests in flight: the load the Slack issue's p99 target names. */
 export const CONCURRENCY = 20;
 
-export async function startTarget(script: string, kind: string, env: Record<string, string>): Promise<{ base: string; stop: () => Promise<void> }> {
+export interface Target {
+  base: string;
+  /** CPU time the target process has used so far, in ms (undefined where /proc is absent). */
+  cpuMs: () => number | undefined;
+  stop: () => Promise<void>;
+}
+
+/** User plus system CPU of a process from /proc (Linux), in ms. */
+function processCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // The command name (field 2) may hold spaces; the fields after its closing parenthesis do not.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime are fields 14 and 15, in clock ticks of 10 ms on Linux.
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function startTarget(script: string, kind: string, env: Record<string, string>): Promise<Target> {
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   const child = spawn(process.execPath, [...profile, new URL(script, import.meta.url).pathname, kind], {
     // Usage limits are off: the bench measures how fast turns go, and sends far more from one
@@ -43,6 +69,7 @@ export async function startTarget(script: string, kind: string, env: Record<stri
   });
   return {
     base: `http://127.0.0.1:${port}`,
+    cpuMs: () => processCpuMs(child.pid),
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());
@@ -60,6 +87,13 @@ export interface LoadResult {
   /** Every timed request's latency, sorted, and how long the timed part took. */
   latencies: number[];
   elapsedMs: number;
+  /**
+   * CPU per timed request, in ms: of the target process, and of this process (the load and
+   * the platform double). Unlike throughput, CPU time hardly moves when a neighbour slows
+   * the machine, so it shows what each target costs where the throughput figures drift.
+   */
+  targetCpuMs?: number;
+  driverCpuMs: number;
 }
 
 export function pct(sorted: number[], p: number): number {
@@ -70,7 +104,7 @@ export function pct(sorted: number[], p: number): number {
  * Runs `one` from `concurrency` workers: a warm-up of ten each, then `n` requests timed.
  * `one(i)` resolves with the latency of request i (request sent to reply received).
  */
-export async function runLoad(label: string, n: number, concurrency: number, one: (i: number) => Promise<number>): Promise<LoadResult> {
+export async function runLoad(label: string, n: number, concurrency: number, one: (i: number) => Promise<number>, targetCpuMs?: () => number | undefined): Promise<LoadResult> {
   let seq = 0;
   const latencies: number[] = [];
   const worker = async (count: number) => {
@@ -78,11 +112,26 @@ export async function runLoad(label: string, n: number, concurrency: number, one
   };
   await Promise.all(Array.from({ length: concurrency }, () => worker(10)));
   latencies.length = 0;
+  const cpuBefore = targetCpuMs?.();
+  const driverBefore = process.cpuUsage();
   const start = performance.now();
   await Promise.all(Array.from({ length: concurrency }, () => worker(Math.ceil(n / concurrency))));
   const elapsedMs = performance.now() - start;
+  const driver = process.cpuUsage(driverBefore);
+  const cpuAfter = targetCpuMs?.();
   latencies.sort((a, b) => a - b);
-  return { label, n: latencies.length, perSecond: (latencies.length / elapsedMs) * 1000, p50: pct(latencies, 50), p99: pct(latencies, 99), latencies, elapsedMs };
+  const count = latencies.length;
+  return {
+    label,
+    n: count,
+    perSecond: (count / elapsedMs) * 1000,
+    p50: pct(latencies, 50),
+    p99: pct(latencies, 99),
+    latencies,
+    elapsedMs,
+    ...(cpuBefore !== undefined && cpuAfter !== undefined ? { targetCpuMs: (cpuAfter - cpuBefore) / count } : {}),
+    driverCpuMs: (driver.user + driver.system) / 1000 / count,
+  };
 }
 
 /** The rounds of compareTargets, pooled per target, and the throughput ratio of each round. */
@@ -108,7 +157,7 @@ export async function compareTargets(
   script: string,
   bareLabel: string,
   env: Record<string, string>,
-  drive: (label: string, base: string, round: number) => Promise<LoadResult>,
+  drive: (label: string, target: Target, round: number) => Promise<LoadResult>,
 ): Promise<Comparison> {
   const dir = mkdtempSync(join(tmpdir(), 'defuse-bench-e2e-'));
   const targets: { stop: () => Promise<void> }[] = [];
@@ -119,8 +168,8 @@ export async function compareTargets(
     targets.push(defuse);
     const rounds: { bare: LoadResult; defuse: LoadResult }[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      const runBare = () => drive(bareLabel, bare.base, round);
-      const runDefuse = () => drive('Defuse (SQLite)', defuse.base, round);
+      const runBare = () => drive(bareLabel, bare, round);
+      const runDefuse = () => drive('Defuse (SQLite)', defuse, round);
       if (round % 2 === 0) {
         const b = await runBare();
         rounds.push({ bare: b, defuse: await runDefuse() });
@@ -144,5 +193,21 @@ export async function compareTargets(
 function pooled(results: LoadResult[]): LoadResult {
   const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
   const elapsedMs = results.reduce((sum, r) => sum + r.elapsedMs, 0);
-  return { label: results[0]!.label, n: latencies.length, perSecond: (latencies.length / elapsedMs) * 1000, p50: pct(latencies, 50), p99: pct(latencies, 99), latencies, elapsedMs };
+  const n = latencies.length;
+  const perRequest = (of: (r: LoadResult) => number | undefined) => {
+    const parts = results.map((r) => of(r));
+    return parts.every((x) => x !== undefined) ? parts.reduce((sum: number, x, i) => sum + x! * results[i]!.n, 0) / n : undefined;
+  };
+  const targetCpuMs = perRequest((r) => r.targetCpuMs);
+  return {
+    label: results[0]!.label,
+    n,
+    perSecond: (n / elapsedMs) * 1000,
+    p50: pct(latencies, 50),
+    p99: pct(latencies, 99),
+    latencies,
+    elapsedMs,
+    ...(targetCpuMs !== undefined ? { targetCpuMs } : {}),
+    driverCpuMs: perRequest((r) => r.driverCpuMs)!,
+  };
 }

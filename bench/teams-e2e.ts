@@ -6,10 +6,10 @@
  */
 import { performance } from 'node:perf_hooks';
 import { ConnectorDouble } from '../test/teams/connector-double.ts';
-import { BENCH_MESSAGES, compareTargets, CONCURRENCY, runLoad, type Comparison, type LoadResult } from './target-process.ts';
+import { BENCH_MESSAGES, compareTargets, CONCURRENCY, runLoad, type Comparison, type LoadResult, type Target } from './target-process.ts';
 
 
-async function drive(label: string, base: string, round: number, connector: ConnectorDouble, n: number): Promise<LoadResult> {
+async function drive(label: string, target: Target, round: number, connector: ConnectorDouble, n: number): Promise<LoadResult> {
   const waiting = new Map<string, () => void>();
   connector.onCall = (c) => {
     if (c.kind !== 'reply' || !c.activityId) return;
@@ -39,13 +39,13 @@ async function drive(label: string, base: string, round: number, connector: Conn
     };
     const t0 = performance.now();
     const replied = new Promise<void>((resolve) => waiting.set(id, resolve));
-    const res = await fetch(`${base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    const res = await fetch(`${target.base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
     await res.arrayBuffer();
     if (res.status !== 200) throw new Error(`${label}: HTTP ${res.status}`);
     await replied;
     return performance.now() - t0;
   };
-  return runLoad(label, n, CONCURRENCY, one);
+  return runLoad(label, n, CONCURRENCY, one, target.cpuMs);
 }
 
 export async function benchTeams(n = 2000): Promise<Comparison> {
@@ -53,7 +53,7 @@ export async function benchTeams(n = 2000): Promise<Comparison> {
   connector.record = false;
   await connector.start();
   try {
-    return await compareTargets('./teams-target.ts', 'bare CloudAdapter bot', {}, (label, base, round) => drive(label, base, round, connector, n));
+    return await compareTargets('./teams-target.ts', 'bare CloudAdapter bot', {}, (label, target, round) => drive(label, target, round, connector, n));
   } finally {
     await connector.stop();
   }

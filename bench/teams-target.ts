@@ -6,6 +6,7 @@
 import { createServer } from 'node:http';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { readConfig } from '../src/config.ts';
+import { analysisThread } from './target-process.ts';
 import { createLogger } from '../src/log.ts';
 import { startService } from '../src/main.ts';
 
@@ -42,7 +43,7 @@ if (kind === 'bare') {
   });
   process.on('SIGTERM', () => server.close(() => process.exit(0)));
 } else {
-  const config = readConfig({ PORT: '0', DATA_DIR: process.env.DATA_DIR!, LOG_LEVEL: 'error', RATE_LIMIT_USER_PER_MINUTE: '0', RATE_LIMIT_WORKSPACE_PER_MINUTE: '0' });
+  const config = readConfig({ PORT: '0', DATA_DIR: process.env.DATA_DIR!, LOG_LEVEL: 'error', RATE_LIMIT_USER_PER_MINUTE: '0', RATE_LIMIT_WORKSPACE_PER_MINUTE: '0', ...analysisThread() });
   const service = await startService(config, createLogger('error'));
   process.stdout.write(`listening ${service.port}\n`);
   process.on('SIGTERM', () => void service.stop().then(() => process.exit(0)));

@@ -2,6 +2,7 @@
  * Configuration: read once at start from the environment (and a .env file, by main.ts),
  * validated as a whole. Every problem is reported together, each with the variable to fix.
  */
+import { availableParallelism } from 'node:os';
 import { DefuseError } from './core/errors.ts';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -31,6 +32,8 @@ export interface Config {
   apiKeys: ApiKey[];
   /** On SIGTERM, how long turns in flight may take to finish before the store closes. */
   shutdownGraceMs: number;
+  /** Read cases on a thread beside the event loop (ANALYSIS_THREAD; on by default with two or more cores). */
+  analysisThread: boolean;
   /**
    * Who may open the browser console from elsewhere than this machine (unset: loopback only):
    * tokens, or the user a signing-in reverse proxy names in a header.
@@ -147,6 +150,10 @@ export function readConfig(env: Env): Config {
   // Under the 10 s that Docker and Kubernetes wait after SIGTERM before they kill: the store
   // must be closed before that.
   const shutdownGraceMs = whole('SHUTDOWN_GRACE_MS', 8_000, 0, 120_000, 'a whole number of milliseconds');
+  const threadRaw = (value(env, 'ANALYSIS_THREAD') ?? 'auto').toLowerCase();
+  if (!['auto', 'on', 'off'].includes(threadRaw)) problems.push(`ANALYSIS_THREAD must be auto, on or off (got "${threadRaw}")`);
+  // On one core the thread only takes turns with the event loop and adds the hand-over.
+  const analysisThread = threadRaw === 'on' || (threadRaw === 'auto' && availableParallelism() > 1);
   const apiKeys = readApiKeys(env, problems);
   const consoleToken = value(env, 'CONSOLE_TOKEN');
   const supervisorToken = value(env, 'CONSOLE_SUPERVISOR_TOKEN');
@@ -173,6 +180,7 @@ export function readConfig(env: Env): Config {
     rateLimits: { userPerMinute, workspacePerMinute },
     apiKeys,
     shutdownGraceMs,
+    analysisThread,
     console: { token: consoleToken, supervisorToken, ...(authHeader ? { authHeader, supervisorUsers } : {}) },
   };
 }

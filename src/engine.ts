@@ -36,7 +36,8 @@ export function createEngine(
   options: {
     promptsDir?: string;
     store?: Store;
-    analyser?: Analyser;
+    /** Builds the analyser the coach asks (the offline one, on another thread say); the offline analyser by default. */
+    analyser?: (offline: OfflineAnalyser) => Analyser;
     tailor?: (content: Content, offline: OfflineAnalyser) => Analyser;
     /** The LLM mode's drill customer voice, and who hears about lines it failed to keep in character. */
     voice?: CustomerVoice;
@@ -56,7 +57,7 @@ export function createEngine(
   const coach = new Coach({
     content,
     lexicons,
-    analyser: options.analyser ?? offline,
+    analyser: options.analyser ? options.analyser(offline) : offline,
     ...(options.tailor ? { tailor: options.tailor(content, offline) } : {}),
     store: store.cases,
     escalations: store.escalations,

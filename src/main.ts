@@ -15,6 +15,7 @@ import type { Analyser } from './core/ports/analyser.ts';
 import { DefuseError } from './core/errors.ts';
 import type { Store } from './core/ports/store.ts';
 import { createEngine } from './engine.ts';
+import { ThreadedAnalyser } from './analysis-thread/threaded-analyser.ts';
 import { createHttpServer, type Route } from './http/server.ts';
 import { startRetention } from './jobs/retention.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -57,11 +58,13 @@ export async function startService(config: Config, log: Logger, now: () => Date 
   const rawStore = await openStore(config);
   const store = timedStore(rawStore, metrics);
   let ready = false;
+  let threaded: ThreadedAnalyser | undefined;
   try {
     const llm = config.llm ? await llmParts(config.llm, log, metrics) : undefined;
     const limits = new UsageLimits(config.rateLimits, now, (scope) => metrics.rateLimited.inc({ scope }));
     const engine = createEngine({
       store,
+      ...(config.analysisThread ? { analyser: (offline: OfflineAnalyser) => (threaded = new ThreadedAnalyser(offline, { log })) } : {}),
       now,
       limits,
       observer: {
@@ -150,6 +153,7 @@ export async function startService(config: Config, log: Logger, now: () => Date 
           if (left > 0) log.warn('stopping with turns still running', { turns: left, graceMs: config.shutdownGraceMs });
           // Connections still open (a slow client) must not keep the process alive.
           server.closeAllConnections();
+          await threaded?.close();
           await store.close();
           return left;
         })();
@@ -157,6 +161,7 @@ export async function startService(config: Config, log: Logger, now: () => Date 
       },
     };
   } catch (err) {
+    await threaded?.close();
     await store.close();
     throw err;
   }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, readConfig } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
@@ -18,6 +19,7 @@ describe('configuration', () => {
       rateLimits: { userPerMinute: 20, workspacePerMinute: 1200 },
       apiKeys: [],
       shutdownGraceMs: 8_000,
+      analysisThread: availableParallelism() > 1,
       console: { token: undefined, supervisorToken: undefined },
     });
   });
@@ -59,6 +61,13 @@ describe('configuration', () => {
     expect(c.rateLimits).toEqual({ userPerMinute: 0, workspacePerMinute: 50 });
     expect(c.shutdownGraceMs).toBe(2500);
     expect(() => readConfig({ RATE_LIMIT_USER_PER_MINUTE: 'lots', SHUTDOWN_GRACE_MS: '-1' })).toThrow(/RATE_LIMIT_USER_PER_MINUTE must be[\s\S]*SHUTDOWN_GRACE_MS must be/);
+  });
+
+  it('reads whether cases are read on a thread of their own: auto by the core count, or forced', () => {
+    expect(readConfig({}).analysisThread).toBe(availableParallelism() > 1);
+    expect(readConfig({ ANALYSIS_THREAD: 'on' }).analysisThread).toBe(true);
+    expect(readConfig({ ANALYSIS_THREAD: 'OFF' }).analysisThread).toBe(false);
+    expect(() => readConfig({ ANALYSIS_THREAD: 'yes' })).toThrow(/ANALYSIS_THREAD must be auto, on or off \(got "yes"\)/);
   });
 
   it('reports every problem at once, each naming its variable, and never echoes DATABASE_URL', () => {
@@ -175,7 +184,7 @@ describe('.env.example', () => {
     const example = parse(readFileSync(new URL('../.env.example', import.meta.url), 'utf8'));
     expect(() => readConfig(example)).not.toThrow();
     const text = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
-    for (const name of ['PORT', 'DATA_DIR', 'DATABASE_URL', 'RETENTION_DAYS', 'LOG_LEVEL', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'SLACK_ESCALATION_CHANNEL', 'SUPERVISOR_SLACK_USERS', 'TEAMS_ENABLED', 'MicrosoftAppId', 'MicrosoftAppPassword', 'MicrosoftAppType', 'MicrosoftAppTenantId', 'SUPERVISOR_TEAMS_USERS', 'DEFUSE_API_KEYS', 'RATE_LIMIT_USER_PER_MINUTE', 'RATE_LIMIT_WORKSPACE_PER_MINUTE', 'SHUTDOWN_GRACE_MS', 'CONSOLE_TOKEN', 'CONSOLE_SUPERVISOR_TOKEN', 'CONSOLE_AUTH_HEADER', 'CONSOLE_SUPERVISOR_USERS', 'HOST']) {
+    for (const name of ['PORT', 'DATA_DIR', 'DATABASE_URL', 'RETENTION_DAYS', 'LOG_LEVEL', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'SLACK_ESCALATION_CHANNEL', 'SUPERVISOR_SLACK_USERS', 'TEAMS_ENABLED', 'MicrosoftAppId', 'MicrosoftAppPassword', 'MicrosoftAppType', 'MicrosoftAppTenantId', 'SUPERVISOR_TEAMS_USERS', 'DEFUSE_API_KEYS', 'RATE_LIMIT_USER_PER_MINUTE', 'RATE_LIMIT_WORKSPACE_PER_MINUTE', 'SHUTDOWN_GRACE_MS', 'CONSOLE_TOKEN', 'CONSOLE_SUPERVISOR_TOKEN', 'CONSOLE_AUTH_HEADER', 'CONSOLE_SUPERVISOR_USERS', 'HOST', 'ANALYSIS_THREAD']) {
       expect(text, name).toContain(name);
     }
   });
