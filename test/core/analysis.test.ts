@@ -98,6 +98,32 @@ describe('reading the whole case', () => {
     expect(again.selfCare).toBeTruthy();
   });
 
+  it('meets words of despair with care and a threat to others with a boundary, and pings for both', () => {
+    // None of these names harming oneself outright; the lexicon marks them as a risk to the customer.
+    for (const text of [
+      "They took the last of my money for the arrears. I've written letters for the kids, just in case.",
+      'It does not matter now. Nothing I do makes any difference. I might as well give up on all of it.',
+      "Lately I've been thinking my kids would be better off with my policy than with me.",
+    ]) {
+      const a = coachText(text);
+      expect(a.flags, text).toContain('safety_risk');
+      expect(a.emotion, text).not.toBe('hostile');
+      expect(a.step, text).toBe('empathize');
+      expect(a.escalate.notify, text).toBe(true);
+    }
+    const after = coachTurns([
+      { role: 'customer', text: "I've written letters for the kids, just in case." },
+      { role: 'agent', text: "I'm really glad you told me. That sounds incredibly hard, and I'm taking it seriously." },
+      { role: 'customer', text: 'Nothing I do makes any difference anyway.' },
+    ]);
+    expect(after.step).toBe('handoff');
+    const threat = coachText("If my car isn't back by 5 I'm coming down there and someone's getting hurt.");
+    expect(threat.flags).toContain('safety_risk');
+    expect(threat.emotion).toBe('hostile');
+    expect(threat.step).toBe('boundary');
+    expect(threat.escalate.notify).toBe(true);
+  });
+
   it('does not ping a supervisor for a merely frustrated customer', () => {
     const a = coachText('Ugh, still not working. This is the second time this week.');
     expect(a.emotion).toBe('frustrated');

@@ -41,8 +41,7 @@ export function scoreEmotions(r: TurnReading): Record<Emotion, number> {
   if (r.abuse.length > 0 || r.flags.has('abusive_language')) s.hostile += 2.5;
   if (r.flags.has('safety_risk')) {
     // A threat to someone else is hostile; words about harming oneself are fear and despair.
-    const selfHarm = r.flags.get('safety_risk')!.some((c) => /\b(myself|my life|end it|ending it|want to die|wanna die|here anymore|live|living|go on|anymore|suicid|without me|pills|be around|be here|ending it|wake up)/i.test(c.text));
-    if (selfHarm) s.anxious += 2.0;
+    if (r.riskToSelf.length > 0) s.anxious += 2.0;
     else s.hostile += 2.0;
   }
   const negative = s.frustrated + s.angry + s.hostile;

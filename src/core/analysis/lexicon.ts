@@ -66,6 +66,9 @@ function fromList<L extends string>(label: L, list: readonly string[], negatable
  */
 const cache = new WeakMap<object, Lexicons>();
 
+/** The kind of a safety_risk cue where the risk is to the customer themselves (flags.yaml, `to_self`). */
+export const TO_SELF = 'to_self';
+
 export function compileLexicons(content: Content): Lexicons {
   const hit = cache.get(content.emotion);
   // The models are not part of the cached compilation: the loader compiles before they are read.
@@ -75,11 +78,13 @@ export function compileLexicons(content: Content): Lexicons {
     withPatternContext(file, key, () => new PhraseMatcher<L>(entries));
   const flagCues: PhraseEntry<Flag>[] = [];
   const flagNots: PhraseEntry<Flag>[] = [];
-  for (const [flag, entry] of Object.entries(content.flags) as [Flag, { cues: string[]; not: string[] }][]) {
-    for (const p of entry.cues) {
+  for (const [flag, entry] of Object.entries(content.flags) as [Flag, { cues: string[]; not: string[]; to_self?: string[] }][]) {
+    const add = (p: string, kind?: string) => {
       const fixed = p.startsWith('!');
-      flagCues.push({ pattern: fixed ? p.slice(1) : p, label: flag, weight: 1, negatable: !fixed });
-    }
+      flagCues.push({ pattern: fixed ? p.slice(1) : p, label: flag, weight: 1, negatable: !fixed, ...(kind ? { kind } : {}) });
+    };
+    for (const p of entry.cues) add(p);
+    for (const p of entry.to_self ?? []) add(p, TO_SELF);
     flagNots.push(...fromList(flag, entry.not));
   }
   const parts = {

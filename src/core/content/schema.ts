@@ -54,9 +54,15 @@ export const StageLexiconSchema = z.object(
   Object.fromEntries(STAGES.map((s) => [s, weights])) as Record<(typeof STAGES)[number], typeof weights>,
 );
 const flagEntry = z.object({ cues: z.array(text).min(3), not: z.array(text).default([]) });
-export const FlagLexiconSchema = z.object(
-  Object.fromEntries(FLAGS.map((f) => [f, flagEntry])) as Record<(typeof FLAGS)[number], typeof flagEntry>,
-);
+/**
+ * safety_risk has two kinds of cue: a threat to someone else (`cues`), met with a boundary,
+ * and words of a risk to the customer themselves (`to_self`), met with care.
+ */
+const safetyEntry = flagEntry.extend({ to_self: z.array(text).min(3) });
+export const FlagLexiconSchema = z.object({
+  ...(Object.fromEntries(FLAGS.map((f) => [f, flagEntry])) as Record<(typeof FLAGS)[number], typeof flagEntry>),
+  safety_risk: safetyEntry,
+});
 export const BehaviourLexiconSchema = z.object(
   Object.fromEntries(BEHAVIOURS.map((b) => [b, weights])) as Record<(typeof BEHAVIOURS)[number], typeof weights>,
 );

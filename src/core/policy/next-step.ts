@@ -15,8 +15,16 @@ export interface StepDecision {
   reason: string;
 }
 
+/**
+ * Whether the safety risk is to the customer themselves. The lexicon says which kind each cue
+ * is (flags.yaml); words of despair from someone who also swore are still met with care. A
+ * reading without cues of its own (a model's) falls back on the emotion.
+ */
 export function isSelfHarm(r: CaseReading): boolean {
-  return r.flags.includes('safety_risk') && r.emotion !== 'hostile';
+  if (!r.flags.includes('safety_risk')) return false;
+  const latest = r.customer.at(-1);
+  const cues = latest?.flags.get('safety_risk') ?? [];
+  return latest && cues.length > 0 ? latest.riskToSelf.length > 0 : r.emotion !== 'hostile';
 }
 
 export function nextStep(r: CaseReading): StepDecision {

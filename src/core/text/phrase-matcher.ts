@@ -41,6 +41,8 @@ export interface PhraseEntry<L extends string = string> {
   weight: number;
   /** Whether a negator just before the phrase ("not", "never") cancels it. */
   negatable: boolean;
+  /** Which kind of cue this is, where a label has several (safety_risk: a risk to the customer themselves). */
+  kind?: string;
 }
 
 export interface PhraseMatch<L extends string = string> {
