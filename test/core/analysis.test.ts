@@ -124,6 +124,13 @@ describe('reading the whole case', () => {
     expect(threat.escalate.notify).toBe(true);
   });
 
+  it('sets a boundary for a hostile customer even when no abuse cue named it', () => {
+    const a = coachText('Are you being deliberately thick or does it just come naturally?');
+    expect(a.emotion).toBe('hostile');
+    expect(a.flags).not.toContain('abusive_language');
+    expect(a.step).toBe('boundary');
+  });
+
   it('does not ping a supervisor for a merely frustrated customer', () => {
     const a = coachText('Ugh, still not working. This is the second time this week.');
     expect(a.emotion).toBe('frustrated');

@@ -47,6 +47,13 @@ export function nextStep(r: CaseReading): StepDecision {
       ? { step: 'handoff', reason: 'The abuse continued after you set a boundary; it is time to hand over, as the policy says.' }
       : { step: 'boundary', reason: 'The customer is insulting you; calmly name the language and what happens if it goes on.' };
   }
+  // Hostile means abusive or menacing towards the agent (docs/taxonomy.md §1), so it is met as
+  // abuse is, also when no abuse cue named it: the reading weighs more than the cue list holds.
+  if (r.emotion === 'hostile') {
+    return taken.has('boundary')
+      ? { step: 'handoff', reason: 'The hostility went on after you set a boundary; it is time to hand over.' }
+      : { step: 'boundary', reason: 'The customer is hostile towards you; calmly say what you will not accept and what happens if it goes on.' };
+  }
   if (flags.has('demands_manager') && !taken.has('handoff')) {
     return { step: 'handoff', reason: 'The customer asked for a supervisor; say honestly what you will do about it.' };
   }
