@@ -104,6 +104,8 @@ describe('reading the whole case', () => {
       "They took the last of my money for the arrears. I've written letters for the kids, just in case.",
       'It does not matter now. Nothing I do makes any difference. I might as well give up on all of it.',
       "Lately I've been thinking my kids would be better off with my policy than with me.",
+      // A danger where they are is met with care too, and a ping.
+      "There's a smell of gas near the meter cupboard in our building. Who am I supposed to call?",
     ]) {
       const a = coachText(text);
       expect(a.flags, text).toContain('safety_risk');
@@ -125,7 +127,7 @@ describe('reading the whole case', () => {
   });
 
   it('sets a boundary for a hostile customer even when no abuse cue named it', () => {
-    const a = coachText('Are you being deliberately thick or does it just come naturally?');
+    const a = coachText('What a bunch of c***s. Every last one of you in that office.');
     expect(a.emotion).toBe('hostile');
     expect(a.flags).not.toContain('abusive_language');
     expect(a.step).toBe('boundary');
