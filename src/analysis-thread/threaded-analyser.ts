@@ -25,6 +25,7 @@ const MAX_FAILED_STARTS = 5;
 
 interface Pending {
   resolve: (a: Advice) => void;
+  reject: (err: unknown) => void;
   turns: readonly Turn[];
   context: AnalyseContext;
 }
@@ -72,7 +73,10 @@ export class ThreadedAnalyser implements Analyser {
         // Already answered on the event loop (late, or the thread was replaced).
         if (!p) continue;
         this.pending.delete(reply.id);
-        p.resolve('advice' in reply ? reply.advice : this.inline.analyseSync(p.turns, p.context));
+        // A case the thread could not read is read again here, so the caller gets the same
+        // typed error (an InputError with its message for the agent) as without the thread.
+        if ('advice' in reply) p.resolve(reply.advice);
+        else this.settleInline(p);
       }
     });
     worker.on('error', (err) => this.log.error('analysis thread failed', { code: (err as { code?: string }).code ?? 'internal' }));
@@ -104,7 +108,7 @@ export class ThreadedAnalyser implements Analyser {
     const id = this.nextId++;
     this.queue.push({ id, turns, ...(context.caseId !== undefined ? { caseId: context.caseId } : {}), shown: [...context.shownWordings], notices: [...(context.notices ?? [])] });
     if (this.queue.length === 1) setImmediate(() => this.send());
-    return new Promise<Advice>((resolve) => this.pending.set(id, { resolve, turns, context }));
+    return new Promise<Advice>((resolve, reject) => this.pending.set(id, { resolve, reject, turns, context }));
   }
 
   /** Sends this turn's requests as one message, with one deadline for them all. */
@@ -131,7 +135,16 @@ export class ThreadedAnalyser implements Analyser {
       const p = this.pending.get(id);
       if (!p) continue;
       this.pending.delete(id);
+      this.settleInline(p);
+    }
+  }
+
+  /** Reads on the event loop; a failure rejects that one reading, never escapes into a callback. */
+  private settleInline(p: Pending): void {
+    try {
       p.resolve(this.inline.analyseSync(p.turns, p.context));
+    } catch (err) {
+      p.reject(err);
     }
   }
 

@@ -41,6 +41,15 @@ describe('the analyser on its own thread', () => {
     });
   });
 
+  it('rejects a case it cannot read with the same error as the event loop, and keeps going', async () => {
+    const a = analyser();
+    expect(await a.started).toBe(true);
+    const noCustomer = [{ role: 'agent' as const, text: 'Hello, how can I help?' }];
+    await expect(a.analyse(noCustomer, { shownWordings: new Set() })).rejects.toMatchObject({ code: 'no_customer_text' });
+    expect((await a.analyse(cases[3]!, { shownWordings: new Set() })).step).toBe(engine.offline.analyseSync(cases[3]!, { shownWordings: new Set() }).step);
+    expect(a.thread).toBeDefined();
+  });
+
   it('answers on the event loop before the thread is ready', async () => {
     const a = analyser();
     let ready = false;
