@@ -64,7 +64,7 @@ export async function startService(config: Config, log: Logger, now: () => Date 
     const limits = new UsageLimits(config.rateLimits, now, (scope) => metrics.rateLimited.inc({ scope }));
     const engine = createEngine({
       store,
-      ...(config.analysisThread ? { analyser: (offline: OfflineAnalyser) => (threaded = new ThreadedAnalyser(offline, { log })) } : {}),
+      ...(config.analysisThread ? { analyser: (offline: OfflineAnalyser) => (threaded = new ThreadedAnalyser(offline, { log, onReading: (on) => metrics.readings.inc({ on }) })) } : {}),
       now,
       limits,
       observer: {

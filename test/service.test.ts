@@ -40,12 +40,16 @@ describe('the service', () => {
       // An id that could smuggle text into logs is replaced by a fresh one.
       const odd = (await fetch(`${base}/healthz`, { headers: { 'x-request-id': 'has spaces and "quotes"' } })).headers.get('x-request-id');
       expect(odd).toMatch(/^[0-9a-f-]{36}$/);
+      const coached = await fetch(`${base}/api/v1/coach`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'This is the third time I am asking where my refund is.' }) });
+      expect(coached.status).toBe(200);
       const metrics = await fetch(`${base}/metrics`);
       expect(metrics.headers.get('content-type')).toContain('text/plain; version=0.0.4');
       const text = await metrics.text();
       expect(text).toMatch(/^defuse_uptime_seconds \d/m);
       expect(text).toContain('defuse_http_requests_total{route="ready",status="200"} 1');
       expect(text).toContain('# TYPE defuse_store_call_seconds histogram');
+      // Read on the analysis thread, or on the event loop while the thread was still starting.
+      expect(text).toMatch(/^defuse_analysis_readings_total\{on="(thread|event_loop)"\} 1$/m);
       // The store goes away under the service: alive, but not ready.
       await s.store.close();
       const gone = await fetch(`${base}/readyz`);

@@ -44,12 +44,14 @@ export class ThreadedAnalyser implements Analyser {
   private queue: AnalysisRequest[] = [];
   private restartTimer: NodeJS.Timeout | undefined;
   private failedStarts = 0;
+  private readonly onReading: (on: 'thread' | 'event_loop') => void;
   /** Resolves once the first thread is ready, or false when it failed to start. */
   readonly started: Promise<boolean>;
   private onStarted: (ok: boolean) => void = () => undefined;
 
-  constructor(inline: OfflineAnalyser, options: { promptsDir?: string; log: Logger }) {
+  constructor(inline: OfflineAnalyser, options: { promptsDir?: string; log: Logger; onReading?: (on: 'thread' | 'event_loop') => void }) {
     this.inline = inline;
+    this.onReading = options.onReading ?? (() => undefined);
     this.promptsDir = options.promptsDir;
     this.log = options.log;
     this.started = new Promise((resolve) => (this.onStarted = resolve));
@@ -75,8 +77,10 @@ export class ThreadedAnalyser implements Analyser {
         this.pending.delete(reply.id);
         // A case the thread could not read is read again here, so the caller gets the same
         // typed error (an InputError with its message for the agent) as without the thread.
-        if ('advice' in reply) p.resolve(reply.advice);
-        else this.settleInline(p);
+        if ('advice' in reply) {
+          this.onReading('thread');
+          p.resolve(reply.advice);
+        } else this.settleInline(p);
       }
     });
     worker.on('error', (err) => this.log.error('analysis thread failed', { code: (err as { code?: string }).code ?? 'internal' }));
@@ -104,7 +108,10 @@ export class ThreadedAnalyser implements Analyser {
   }
 
   async analyse(turns: readonly Turn[], context: AnalyseContext): Promise<Advice> {
-    if (!this.ready || !this.worker) return this.inline.analyseSync(turns, context);
+    if (!this.ready || !this.worker) {
+      this.onReading('event_loop');
+      return this.inline.analyseSync(turns, context);
+    }
     const id = this.nextId++;
     this.queue.push({ id, turns, ...(context.caseId !== undefined ? { caseId: context.caseId } : {}), shown: [...context.shownWordings], notices: [...(context.notices ?? [])] });
     if (this.queue.length === 1) setImmediate(() => this.send());
@@ -141,6 +148,7 @@ export class ThreadedAnalyser implements Analyser {
 
   /** Reads on the event loop; a failure rejects that one reading, never escapes into a callback. */
   private settleInline(p: Pending): void {
+    this.onReading('event_loop');
     try {
       p.resolve(this.inline.analyseSync(p.turns, p.context));
     } catch (err) {

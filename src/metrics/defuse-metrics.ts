@@ -23,6 +23,7 @@ export function createMetrics() {
     acknowledgements: registry.add(new Counter('defuse_escalation_acknowledgements_total', 'Cases a supervisor took ("I\'m on it").')),
     drills: registry.add(new Counter('defuse_drills_total', 'Drills started, and how they ended (resolved, walkout, handoff, turn_limit, stopped).', ['event'] as const)),
     rateLimited: registry.add(new Counter('defuse_rate_limited_total', 'Turns refused by a usage limit, by scope (user or workspace).', ['scope'] as const)),
+    readings: registry.add(new Counter('defuse_analysis_readings_total', 'Cases read, by where: on the analysis thread, or on the event loop (thread off, not ready yet, failed or late).', ['on'] as const)),
     storeSeconds: registry.add(new Histogram('defuse_store_call_seconds', 'Time of each call to the case store, by part and operation.', ['part', 'op'] as const, LATENCY_BUCKETS)),
     storeErrors: registry.add(new Counter('defuse_store_errors_total', 'Store calls that failed, by part and operation.', ['part', 'op'] as const)),
     llmCalls: registry.add(new Counter('defuse_llm_calls_total', 'Model calls, by what they were for and how they ended (ok, timeout, rate_limited, malformed, ...).', ['kind', 'outcome'] as const)),

@@ -24,8 +24,10 @@ afterEach(async () => {
   logs.length = 0;
 });
 
+const readings: string[] = [];
 function analyser(): ThreadedAnalyser {
-  open = new ThreadedAnalyser(engine.offline, { log });
+  readings.length = 0;
+  open = new ThreadedAnalyser(engine.offline, { log, onReading: (on) => readings.push(on) });
   return open;
 }
 
@@ -39,6 +41,8 @@ describe('the analyser on its own thread', () => {
     threaded.forEach((advice, i) => {
       expect(advice).toEqual(engine.offline.analyseSync(cases[i]!, { caseId: `c${i}`, shownWordings: shown, notices: ['a notice'] }));
     });
+    expect(readings.filter((on) => on === 'thread')).toHaveLength(cases.length);
+    expect(readings).not.toContain('event_loop');
   });
 
   it('rejects a case it cannot read with the same error as the event loop, and keeps going', async () => {
@@ -57,6 +61,7 @@ describe('the analyser on its own thread', () => {
     const advice = await a.analyse(cases[0]!, { shownWordings: new Set() });
     // Starting a thread loads prompts/ again, far slower than one reading.
     expect(ready).toBe(false);
+    expect(readings).toEqual(['event_loop']);
     expect(await a.started).toBe(true);
     expect(advice).toEqual(engine.offline.analyseSync(cases[0]!, { shownWordings: new Set() }));
   });
