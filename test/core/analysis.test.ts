@@ -133,6 +133,21 @@ describe('reading the whole case', () => {
     expect(a.step).toBe('boundary');
   });
 
+  it('reads a time the agent offered and the customer repeats as agreement, not a deadline', () => {
+    const agreed = coachTurns([
+      { role: 'customer', text: 'The blender arrived cracked.' },
+      { role: 'agent', text: 'I can send a replacement that arrives by Friday, or refund you now.' },
+      { role: 'customer', text: 'The replacement by Friday please, that is fine.' },
+    ]);
+    expect(agreed.flags).not.toContain('urgent');
+    const deadline = coachTurns([
+      { role: 'customer', text: 'The blender arrived cracked.' },
+      { role: 'agent', text: 'I can send a replacement, or refund you now.' },
+      { role: 'customer', text: 'I need the replacement by Friday, it is for a party.' },
+    ]);
+    expect(deadline.flags).toContain('urgent');
+  });
+
   it('does not ping a supervisor for a merely frustrated customer', () => {
     const a = coachText('Ugh, still not working. This is the second time this week.');
     expect(a.emotion).toBe('frustrated');

@@ -98,6 +98,25 @@ function mergeCustomerRuns(turns: readonly Turn[]): Turn[] {
   return out;
 }
 
+/** Lower case, letters and digits only: how a time is compared between two turns. */
+const plain = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+
+/**
+ * A time the agent offered and the customer repeats ("Before 5, okay", "Tuesday then") is the
+ * agent's promise being accepted, not the customer's deadline: `urgent` is dropped when every
+ * one of its cues was in the agent's turn just before.
+ */
+function withoutEchoedTimes(r: TurnReading, turns: readonly Turn[], at: number): TurnReading {
+  const cues = r.flags.get('urgent');
+  const before = turns[at - 1];
+  if (!cues || before?.role !== 'agent') return r;
+  const offered = ` ${plain(before.text)} `;
+  if (!cues.every((c) => offered.includes(` ${plain(c.text)} `))) return r;
+  const flags = new Map(r.flags);
+  flags.delete('urgent');
+  return { ...r, flags, cues: r.cues.filter((c) => !(c.signal === 'flag' && c.label === 'urgent')) };
+}
+
 export function analyseCase(lex: Lexicons, input: readonly Turn[]): CaseReading {
   const turns = mergeCustomerRuns(input);
   const customer: CustomerTurnReading[] = [];
@@ -110,7 +129,7 @@ export function analyseCase(lex: Lexicons, input: readonly Turn[]): CaseReading 
   const lastCustomer = turns.findLastIndex((t) => t.role === 'customer');
   turns.forEach((turn, i) => {
     if (turn.role === 'customer') {
-      const r = readTurn(lex, turn.text, i, turn.reported === true);
+      const r = withoutEchoedTimes(readTurn(lex, turn.text, i, turn.reported === true), turns, i);
       const ruleEmotion = readEmotion(r, prior);
       const steps = new Set(sinceCustomer.flatMap((a) => a.steps));
       const ruleStage = decideStage(r, ruleEmotion, { proposal: steps.has('resolve') || steps.has('handoff'), asked: steps.has('diagnose') });
