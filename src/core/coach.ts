@@ -26,6 +26,11 @@ export interface CoachRequest {
   /** Or turns already split by role (API integrations). */
   turns?: Turn[];
   channel?: ChannelRef;
+  /**
+   * The channel knows this message opens the case (a new Slack thread, a new Teams chat case):
+   * there is nothing stored to read first. A request without a caseId is always new.
+   */
+  opensCase?: boolean;
 }
 
 export interface CoachResult {
@@ -105,7 +110,7 @@ export class Coach {
     // Personal data never reaches the store, the analyser (which may be remote) or a reply.
     const redacted = input.turns.map((t) => ({ ...t, text: redact(t.text).text }));
     const id = req.caseId ?? this.deps.newId();
-    const existing = await this.storedTurns(id);
+    const existing = req.caseId === undefined || req.opensCase ? undefined : await this.storedTurns(id);
     // A new message after a customer turn is the customer's next turn (the agent answered in
     // between, in their own tool), not more of the same one.
     const caseTurns = withMessage(existing?.turns ?? [], redacted).slice(-MAX_TURNS);

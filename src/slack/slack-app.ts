@@ -148,11 +148,13 @@ export function createSlackApp(deps: SlackDeps): { app: App; mode: SlackReceiver
   }
 
   /** Coaches on a message and answers in its thread. */
-  async function coachInThread(client: WebClient, team: string, channel: string, thread: string, user: string | undefined, text: string): Promise<void> {
+  async function coachInThread(client: WebClient, team: string, channel: string, thread: string, user: string | undefined, text: string, opensCase: boolean): Promise<void> {
     const caseId = slackCaseId(team, channel, thread);
     try {
       const r = await engine.coach.coachCase({
         caseId,
+        // A top-level message starts its own thread, so its case has nothing stored yet.
+        opensCase,
         text: withoutMentions(text),
         channel: { channel: 'slack', address: { team, channel, thread, ...(user ? { agent: user } : {}) } },
       });
@@ -192,7 +194,7 @@ export function createSlackApp(deps: SlackDeps): { app: App; mode: SlackReceiver
     const thread = event.thread_ts ?? event.ts;
     await once(body as { event_id?: string }, { client, channel: event.channel, thread }, async () => {
       if (event.thread_ts && (await drills.inThread(client, { team, channel: event.channel, thread, user: event.user, text: withoutMentions(event.text) }))) return;
-      await coachInThread(client, team, event.channel, thread, event.user, event.text);
+      await coachInThread(client, team, event.channel, thread, event.user, event.text, event.thread_ts === undefined);
     });
   });
 
@@ -208,7 +210,7 @@ export function createSlackApp(deps: SlackDeps): { app: App; mode: SlackReceiver
     if (m.channel_type === 'im') {
       await once(body as { event_id?: string }, { client, channel: m.channel, thread }, async () => {
         if (m.thread_ts && (await drills.inThread(client, { team, channel: m.channel, thread, user: m.user, text }))) return;
-        await coachInThread(client, team, m.channel, thread, m.user, text);
+        await coachInThread(client, team, m.channel, thread, m.user, text, m.thread_ts === undefined);
       });
       return;
     }

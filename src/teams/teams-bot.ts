@@ -175,15 +175,16 @@ export class DefuseTeamsBot extends ActivityHandler {
     }
   }
 
-  private async caseIdFor(ctx: TurnContext, fresh: boolean): Promise<string> {
+  /** The case this message belongs to, and whether it opens it (a chat case named after this very message). */
+  private async caseIdFor(ctx: TurnContext, fresh: boolean): Promise<{ id: string; opens: boolean }> {
     const a = ctx.activity;
-    if (a.conversation?.conversationType === 'channel') return channelCaseId(a);
+    if (a.conversation?.conversationType === 'channel') return { id: channelCaseId(a), opens: false };
     const prefix = chatCasePrefix(a);
     if (!fresh) {
       const current = await this.currentChatCase(ctx);
-      if (current) return current;
+      if (current) return { id: current, opens: false };
     }
-    return `${prefix}${a.id ?? this.deps.now().getTime()}`;
+    return { id: `${prefix}${a.id ?? this.deps.now().getTime()}`, opens: true };
   }
 
   /** The agent's open case in this chat, if it is still fresh. */
@@ -201,9 +202,9 @@ export class DefuseTeamsBot extends ActivityHandler {
   private async coach(ctx: TurnContext, text: string, fresh: boolean): Promise<void> {
     const a = ctx.activity;
     if (fresh) await this.closeCurrentChatCase(ctx);
-    const caseId = await this.caseIdFor(ctx, fresh);
+    const { id: caseId, opens } = await this.caseIdFor(ctx, fresh);
     const address = addressOf(a, a.conversation?.conversationType === 'channel' ? caseId.slice(`teams:${tenantOf(a)}:`.length) : a.conversation?.id);
-    const r = await this.deps.engine.coach.coachCase({ caseId, text, channel: { channel: 'teams', address } });
+    const r = await this.deps.engine.coach.coachCase({ caseId, opensCase: opens, text, channel: { channel: 'teams', address } });
     const sent = await this.sendAdvice(ctx, caseId, r.advice);
     if (r.tailored && sent) this.updateWhenTailored(ctx, caseId, sent, r.tailored);
     this.deps.log.info('coached', { channel: 'teams', caseId, emotion: r.advice.emotion, stage: r.advice.stage, step: r.advice.step, escalations: r.escalations.length });
