@@ -108,10 +108,7 @@ export class ThreadedAnalyser implements Analyser {
   }
 
   async analyse(turns: readonly Turn[], context: AnalyseContext): Promise<Advice> {
-    if (!this.ready || !this.worker) {
-      this.onReading('event_loop');
-      return this.inline.analyseSync(turns, context);
-    }
+    if (!this.ready || !this.worker) return this.readHere(turns, context);
     const id = this.nextId++;
     this.queue.push({ id, turns, ...(context.caseId !== undefined ? { caseId: context.caseId } : {}), shown: [...context.shownWordings], notices: [...(context.notices ?? [])] });
     if (this.queue.length === 1) setImmediate(() => this.send());
@@ -146,11 +143,15 @@ export class ThreadedAnalyser implements Analyser {
     }
   }
 
+  private readHere(turns: readonly Turn[], context: AnalyseContext): Advice {
+    this.onReading('event_loop');
+    return this.inline.analyseSync(turns, context);
+  }
+
   /** Reads on the event loop; a failure rejects that one reading, never escapes into a callback. */
   private settleInline(p: Pending): void {
-    this.onReading('event_loop');
     try {
-      p.resolve(this.inline.analyseSync(p.turns, p.context));
+      p.resolve(this.readHere(p.turns, p.context));
     } catch (err) {
       p.reject(err);
     }

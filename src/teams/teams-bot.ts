@@ -64,10 +64,6 @@ export class DefuseTeamsBot extends ActivityHandler {
     this.deps = deps;
     this.pings = new TeamsPings(deps);
     this.drills = new TeamsDrills(deps.engine, deps.log);
-    this.onMessage(async (ctx, next) => {
-      await this.message(ctx);
-      await next();
-    });
     this.onMembersAdded(async (ctx, next) => {
       const botId = ctx.activity.recipient?.id;
       // A welcome once, when Defuse itself is added (installed), not for every colleague who joins.
@@ -88,13 +84,13 @@ export class DefuseTeamsBot extends ActivityHandler {
       await super.run(ctx);
       return;
     }
-    if (!a.id) {
-      await super.run(ctx);
-      return;
-    }
     // A message goes straight to its handler: ActivityHandler's dispatch reaches the same
     // place through several layers of async wrappers, a measurable share of a turn (npm run bench).
     const handle = a.type === ActivityTypes.Message ? () => this.message(ctx) : () => super.run(ctx);
+    if (!a.id) {
+      await handle();
+      return;
+    }
     const r = await handleOnce(this.deps.store.events, { source: 'teams', id: `${a.conversation?.id ?? ''}|${a.id}` }, this.deps.now(), handle);
     if (r.handled) return;
     this.deps.log.info('duplicate activity ignored', { channel: 'teams' });

@@ -14,6 +14,7 @@ import { CALMED_NOTICE, calmedReading } from './reported-calm.ts';
 import { readTurn, type TurnReading } from './read-turn.ts';
 import { decideStage } from './stage.ts';
 import { looksEnglish } from './language.ts';
+import { tokenize } from '../text/tokens.ts';
 
 export interface CustomerTurnReading extends TurnReading {
   emotionReading: EmotionReading;
@@ -98,8 +99,8 @@ function mergeCustomerRuns(turns: readonly Turn[]): Turn[] {
   return out;
 }
 
-/** Lower case, letters and digits only: how a time is compared between two turns. */
-const plain = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+/** The words of a text as the lexicons see them: how a time is compared between two turns. */
+const words = (text: string) => tokenize(text).map((t) => t.norm).join(' ');
 
 /**
  * A time the agent offered and the customer repeats ("Before 5, okay", "Tuesday then") is the
@@ -110,8 +111,8 @@ function withoutEchoedTimes(r: TurnReading, turns: readonly Turn[], at: number):
   const cues = r.flags.get('urgent');
   const before = turns[at - 1];
   if (!cues || before?.role !== 'agent') return r;
-  const offered = ` ${plain(before.text)} `;
-  if (!cues.every((c) => offered.includes(` ${plain(c.text)} `))) return r;
+  const offered = ` ${words(before.text)} `;
+  if (!cues.every((c) => offered.includes(` ${words(c.text)} `))) return r;
   const flags = new Map(r.flags);
   flags.delete('urgent');
   return { ...r, flags, cues: r.cues.filter((c) => !(c.signal === 'flag' && c.label === 'urgent')) };
