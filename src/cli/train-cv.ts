@@ -7,9 +7,11 @@
  * from the options before cross-validation instead (plain gradient descent; today's
  * features). Any option may be given a comma-separated list: every combination is scored,
  * one row each. `--repeats 3` averages three different splits (how the options were chosen);
- * `--confusion` adds the confusion tables of the first split.
+ * `--confusion` adds the confusion tables of the first split. `--by-file` holds out one file at
+ * a time instead (each file is another writer's cases: the models' figures on phrasing they
+ * have never seen).
  *
- *   npm run train:cv -- [--k 5] [--repeats 1] [--baseline] [--confusion]
+ *   npm run train:cv -- [--k 5] [--repeats 1] [--by-file] [--baseline] [--confusion]
  *     [--optimiser adam|gd] [--epochs N] [--lr X] [--l2 X] [--l2-emotion X] [--l2-stage X]
  *     [--l2-behaviours X] [--min-count N] [--positive-weight X] [--word-weight X]
  *     [--min-word-effect X] [--emotion-words yes|no] [--stage-words yes|no]
@@ -29,6 +31,7 @@ const repeats = Number(flag(args, '--repeats') ?? 1);
 const take = (name: string) => args.includes(name) && args.splice(args.indexOf(name), 1).length > 0;
 const baseline = take('--baseline');
 const confusion = take('--confusion');
+const byFile = take('--by-file');
 const base = baseline ? BASELINE_TRAIN_OPTIONS : DEFAULT_TRAIN_OPTIONS;
 
 type Setter = (o: TrainOptions, v: string) => TrainOptions;
@@ -72,11 +75,11 @@ if (args.length > 0) throw new Error(`unknown arguments: ${args.join(' ')}`);
 const lex = compileLexicons(loadContent(DEFAULT_PROMPTS_DIR, { models: false }));
 const files = readTrainingFileList();
 const pct = (x: number) => (x * 100).toFixed(1).padStart(5);
-process.stdout.write(`${k}-fold CV${repeats > 1 ? ` x ${repeats} splits` : ''} on evals/tuning (${baseline ? 'baseline' : 'shipped'} options, then the changes listed)\n`);
+process.stdout.write(`${byFile ? 'leave-one-file-out CV' : `${k}-fold CV${repeats > 1 ? ` x ${repeats} splits` : ''}`} on evals/tuning (${baseline ? 'baseline' : 'shipped'} options, then the changes listed)\n`);
 process.stdout.write('emotion F1  emotion acc  stage acc  behaviours F1  options\n');
 for (const { o, label } of grid) {
   const started = performance.now();
-  const runs = Array.from({ length: repeats }, (_, i) => crossValidate(lex, files, o, k, i));
+  const runs = Array.from({ length: repeats }, (_, i) => crossValidate(lex, files, o, k, i, byFile));
   const r = runs[0]!;
   const m = meanOf(runs.map((x) => x.mean));
   const secs = ((performance.now() - started) / 1000).toFixed(1);

@@ -29,7 +29,7 @@ export interface CvReport {
   /** The mean over the folds. */
   mean: CvScores;
   /** Every held-out prediction, for the confusion tables. */
-  pooled: { emotion: Pair[]; stage: Pair[] };
+  pooled: { emotion: Pair[]; stage: Pair[]; behaviours: { gold: string[]; pred: string[] }[] };
 }
 
 type Pair = { gold: string; pred: string; id: string };
@@ -51,6 +51,25 @@ export function assignFolds(files: readonly { name: string; jsonl: string }[], k
   return fold;
 }
 
+/** Every case's fold is its file's place in the list. */
+function fileFolds(files: readonly { name: string; jsonl: string }[]): Map<string, number> {
+  const fold = new Map<string, number>();
+  files.forEach((f, i) => {
+    for (const l of f.jsonl.split('\n')) if (l.trim() !== '') fold.set(foldKey(f.name, String((JSON.parse(l) as { id: unknown }).id)), i);
+  });
+  return fold;
+}
+
+function pooledScores(p: CvReport['pooled']): CvScores {
+  const e = singleLabel(p.emotion, EMOTIONS);
+  return {
+    emotionMacroF1: e.macroF1,
+    emotionAccuracy: e.accuracy,
+    stageAccuracy: singleLabel(p.stage, STAGES).accuracy,
+    behavioursMicroF1: multiLabel(p.behaviours, BEHAVIOURS).microF1,
+  };
+}
+
 const foldKey = (file: string, id: string) => `${file}\u0000${id}`;
 
 function fnv1a(s: string): number {
@@ -59,13 +78,20 @@ function fnv1a(s: string): number {
   return h >>> 0;
 }
 
-export function crossValidate(lex: Lexicons, files: readonly { name: string; jsonl: string }[], o: TrainOptions, k = 5, repeat = 0): CvReport {
-  const folds = assignFolds(files, k, repeat);
+/**
+ * `byFile` holds out one file at a time instead: each file is one writer's (or one batch's)
+ * cases, so this scores the models on phrasing they have never seen, which is what the
+ * holdout sets and real agents bring. Its figures are computed over all held-out predictions
+ * pooled (some files hold no drafts, others no emotions), and k is the number of files.
+ */
+export function crossValidate(lex: Lexicons, files: readonly { name: string; jsonl: string }[], o: TrainOptions, k = 5, repeat = 0, byFile = false): CvReport {
+  const folds = byFile ? fileFolds(files) : assignFolds(files, k, repeat);
+  if (byFile) k = files.length;
   const cases = files.flatMap((f) => readTrainingCases(lex, f.jsonl).map((x) => ({ ...x, fold: folds.get(foldKey(f.name, x.c.id))! })));
   const drafts = files.flatMap((f) => readTrainingDrafts(f.jsonl).map((d) => ({ ...d, fold: folds.get(foldKey(f.name, d.id))! })));
   const ex = trainingExamples(lex, cases, drafts, o);
   const scores: CvScores[] = [];
-  const pooled: CvReport['pooled'] = { emotion: [], stage: [] };
+  const pooled: CvReport['pooled'] = { emotion: [], stage: [], behaviours: [] };
   for (let held = 0; held < k; held++) {
     const train = {
       cases: ex.cases.filter((_, i) => cases[i]!.fold !== held),
@@ -79,7 +105,7 @@ export function crossValidate(lex: Lexicons, files: readonly { name: string; jso
     k,
     folds: scores,
     pooled,
-    mean: {
+    mean: byFile ? pooledScores(pooled) : {
       emotionMacroF1: mean('emotionMacroF1'),
       emotionAccuracy: mean('emotionAccuracy'),
       stageAccuracy: mean('stageAccuracy'),
@@ -108,6 +134,7 @@ function score(
   pooled.emotion.push(...emo);
   pooled.stage.push(...stg);
   const beh = drafts.map((d) => ({ gold: [...d.behaviours], pred: decideBehaviours(lex.models!.behaviours, lex, d.draft).map((f) => f.id) }));
+  pooled.behaviours.push(...beh);
   const e = singleLabel(emo, EMOTIONS);
   return {
     emotionMacroF1: e.macroF1,

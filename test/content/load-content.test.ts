@@ -72,6 +72,18 @@ describe('the curated content', () => {
     expect(err.message).toMatch(/playbook\/listen\.yaml: wordings\.0\.text: unknown slot \{nonsense\}/);
   });
 
+  it('fails on an unknown situation, and counts no situational wording among the plain ones', () => {
+    const d = copyPrompts();
+    const p = join(d, 'playbook', 'listen.yaml');
+    // Every wording of listen marked for a situation: none is left for an ordinary case.
+    writeFileSync(p, readFileSync(p, 'utf8').replace(/^(  - text: .*)$/gm, '$1\n    situations: [danger]'));
+    const q = join(d, 'playbook', 'close.yaml');
+    writeFileSync(q, readFileSync(q, 'utf8').replace(/^wordings:\n/m, 'wordings:\n  - text: "Take care now."\n    situations: [flood]\n'));
+    const err = loadError(d);
+    expect(err.message).toMatch(/playbook\/listen\.yaml: wordings: needs at least 3 wordings with no slot, no emotion and no situation/);
+    expect(err.message).toMatch(/playbook\/close\.yaml: wordings\.0\.situations/);
+  });
+
   it('fails on a source that names a heading the guidance catalogue does not have', () => {
     const d = copyPrompts();
     const p = join(d, 'playbook', 'boundary.yaml');

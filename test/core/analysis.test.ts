@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { coachText, coachTurns, testEngine } from '../helpers/engine.ts';
 
+/** The playbook's lines written for a situation (prompts/playbook, `situations`). */
+const linesFor = (situation: string) =>
+  new Set([...testEngine().content.playbook.values()].flatMap((s) => s.wordings.filter((w) => w.situations?.includes(situation as never)).map((w) => w.text)));
+const SELF_HARM_LINES = linesFor('self_harm');
+const DANGER_LINES = linesFor('danger');
+
 describe('reading the customer', () => {
   it('does not take negated anger at face value', () => {
     const a = coachText("I'm not angry, just really disappointed that it broke again.");
@@ -104,14 +110,15 @@ describe('reading the whole case', () => {
       "They took the last of my money for the arrears. I've written letters for the kids, just in case.",
       'It does not matter now. Nothing I do makes any difference. I might as well give up on all of it.',
       "Lately I've been thinking my kids would be better off with my policy than with me.",
-      // A danger where they are is met with care too, and a ping.
-      "There's a smell of gas near the meter cupboard in our building. Who am I supposed to call?",
     ]) {
       const a = coachText(text);
       expect(a.flags, text).toContain('safety_risk');
       expect(a.emotion, text).not.toBe('hostile');
       expect(a.step, text).toBe('empathize');
       expect(a.escalate.notify, text).toBe(true);
+      // The lines written for someone in despair, all of them.
+      expect(a.say.length, text).toBeGreaterThanOrEqual(2);
+      expect(a.say.every((w) => SELF_HARM_LINES.has(w.text)), text).toBe(true);
     }
     const after = coachTurns([
       { role: 'customer', text: "I've written letters for the kids, just in case." },
@@ -124,6 +131,32 @@ describe('reading the whole case', () => {
     expect(threat.emotion).toBe('hostile');
     expect(threat.step).toBe('boundary');
     expect(threat.escalate.notify).toBe(true);
+  });
+
+  it('meets a danger where the customer is with the people who can act, in words for a danger', () => {
+    for (const text of [
+      "There's a smell of gas near the meter cupboard in our building. Who am I supposed to call?",
+      'powers been off since 6am and my insulin is in the fridge, im type 1. when is it coming back on??',
+      'The heater you sold is giving burning smell and black smoke, my baby is sleeping in same room. What I should do??',
+    ]) {
+      const a = coachText(text);
+      expect(a.flags, text).toContain('safety_risk');
+      expect(a.emotion, text).not.toBe('hostile');
+      expect(a.step, text).toBe('handoff');
+      expect(a.why, text).not.toMatch(/harm themselves/);
+      expect(a.say.length, text).toBeGreaterThanOrEqual(2);
+      expect(a.say.every((w) => DANGER_LINES.has(w.text)), text).toBe(true);
+      expect(a.escalate.notify, text).toBe(true);
+    }
+  });
+
+  it('keeps the words for despair and danger to those situations', () => {
+    // An anxious customer asking for a manager gets a handoff, not lines meant for a crisis.
+    const a = coachText("I'm really worried, my pension payment hasn't arrived and I don't know how I'll pay rent. Can I please speak to a manager?");
+    expect(a.emotion).toBe('anxious');
+    expect(a.step).toBe('handoff');
+    expect(a.say.length).toBeGreaterThanOrEqual(2);
+    for (const w of a.say) expect(SELF_HARM_LINES.has(w.text) || DANGER_LINES.has(w.text), w.text).toBe(false);
   });
 
   it('sets a boundary for a hostile customer even when no abuse cue named it', () => {

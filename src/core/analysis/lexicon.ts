@@ -68,6 +68,8 @@ const cache = new WeakMap<object, Lexicons>();
 
 /** The kind of a safety_risk cue where the risk is to the customer themselves (flags.yaml, `to_self`). */
 export const TO_SELF = 'to_self';
+/** The kind of a safety_risk cue naming a danger where the customer is (flags.yaml, `danger`). */
+export const DANGER = 'danger';
 
 export function compileLexicons(content: Content): Lexicons {
   const hit = cache.get(content.emotion);
@@ -78,13 +80,14 @@ export function compileLexicons(content: Content): Lexicons {
     withPatternContext(file, key, () => new PhraseMatcher<L>(entries));
   const flagCues: PhraseEntry<Flag>[] = [];
   const flagNots: PhraseEntry<Flag>[] = [];
-  for (const [flag, entry] of Object.entries(content.flags) as [Flag, { cues: string[]; not: string[]; to_self?: string[] }][]) {
+  for (const [flag, entry] of Object.entries(content.flags) as [Flag, { cues: string[]; not: string[]; to_self?: string[]; danger?: string[] }][]) {
     const add = (p: string, kind?: string) => {
       const fixed = p.startsWith('!');
       flagCues.push({ pattern: fixed ? p.slice(1) : p, label: flag, weight: 1, negatable: !fixed, ...(kind ? { kind } : {}) });
     };
     for (const p of entry.cues) add(p);
     for (const p of entry.to_self ?? []) add(p, TO_SELF);
+    for (const p of entry.danger ?? []) add(p, DANGER);
     flagNots.push(...fromList(flag, entry.not));
   }
   const parts = {

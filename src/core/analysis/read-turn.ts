@@ -6,7 +6,7 @@
 import { EMOTIONS, FLAGS, STAGES, type Emotion, type Flag, type Stage } from '../taxonomy.ts';
 import { tokenize, type Token } from '../text/tokens.ts';
 import type { PhraseMatch } from '../text/phrase-matcher.ts';
-import { matchTurn, TO_SELF, type Lexicons, type TurnMatches } from './lexicon.ts';
+import { DANGER, matchTurn, TO_SELF, type Lexicons, type TurnMatches } from './lexicon.ts';
 import type { Cue } from './cue.ts';
 
 export interface SurfaceSignals {
@@ -30,8 +30,10 @@ export interface TurnReading {
   signals: SurfaceSignals;
   /** Insults or profanity aimed at a person (the agent, staff). */
   abuse: Cue[];
-  /** The safety_risk cues where the risk is to the customer themselves, not to someone else. */
+  /** The safety_risk cues where the risk is to the customer themselves, not to someone else (despair and danger). */
   riskToSelf: Cue[];
+  /** Those of riskToSelf that name a danger where the customer is, not despair. */
+  danger: Cue[];
 }
 
 const zero = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
@@ -161,13 +163,15 @@ export function readTurn(lex: Lexicons, text: string, turn: number, reported = f
 
   const blockers = found.flagBlockers;
   const riskToSelf: Cue[] = [];
+  const danger: Cue[] = [];
   for (const m of found.flags) {
     if (m.negated) continue;
     const flag = m.entry.label;
     // A blocker that overlaps the cue means the cue is about something else.
     if (blockers.some((b) => b.entry.label === flag && b.startTok <= m.endTok && b.endTok >= m.startTok)) continue;
     const c = cue(m, 'flag', flag, 1);
-    if (m.entry.kind === TO_SELF) riskToSelf.push(c);
+    if (m.entry.kind === TO_SELF || m.entry.kind === DANGER) riskToSelf.push(c);
+    if (m.entry.kind === DANGER) danger.push(c);
     const list = flags.get(flag);
     if (list) list.push(c);
     else flags.set(flag, [c]);
@@ -198,5 +202,5 @@ export function readTurn(lex: Lexicons, text: string, turn: number, reported = f
     intensifiers: found.intensifiers.filter((m) => !m.negated).length,
     elongated,
   };
-  return { turn, text, reported, emotion, stage, flags, cues, signals, abuse, riskToSelf };
+  return { turn, text, reported, emotion, stage, flags, cues, signals, abuse, riskToSelf, danger };
 }

@@ -35,10 +35,10 @@ export function checkStep(step: PlaybookStep, guidance: GuidanceCatalog | undefi
     for (const s of slots) {
       if (!(SLOTS as readonly string[]).includes(s)) problems.push({ file, message: `wordings.${i}.text: unknown slot {${s}} (known: ${SLOTS.join(', ')})` });
     }
-    if (slots.length === 0 && !w.emotions) plain++;
+    if (slots.length === 0 && !w.emotions && !w.situations) plain++;
   });
   // Slots may be unfillable and emotion filters may exclude: three plain lines always remain.
-  if (plain < 3) problems.push({ file, message: `wordings: needs at least 3 wordings with no slot and no emotion filter (has ${plain})` });
+  if (plain < 3) problems.push({ file, message: `wordings: needs at least 3 wordings with no slot, no emotion and no situation (has ${plain})` });
   return problems;
 }
 

@@ -10,6 +10,13 @@ const text = z.string().trim().min(1);
 /** Slots a wording may use; each is filled from the case or the wording is not offered. */
 export const SLOTS = ['issue', 'deadline', 'remedy'] as const;
 export type Slot = (typeof SLOTS)[number];
+/**
+ * Situations a wording is written for (policy/safety.ts): such a wording is offered only in
+ * its situation, and first. Words for someone in despair must never reach a customer who only
+ * asked for a manager, and a gas leak needs other words than a billing error.
+ */
+export const SITUATIONS = ['self_harm', 'danger'] as const;
+export type Situation = (typeof SITUATIONS)[number];
 
 export const GuidanceCatalogSchema = z
   .array(
@@ -36,7 +43,7 @@ export const PlaybookStepSchema = z.object({
   rationale: text,
   sources: z.array(z.object({ file: text, section: text })).min(1).max(4),
   wordings: z
-    .array(z.object({ text: wordingText, emotions: z.array(EmotionSchema).min(1).optional() }))
+    .array(z.object({ text: wordingText, emotions: z.array(EmotionSchema).min(1).optional(), situations: z.array(z.enum(SITUATIONS)).min(1).optional() }))
     .min(5),
   avoid: z.array(z.object({ text, why: text })).min(3),
 });
@@ -55,10 +62,11 @@ export const StageLexiconSchema = z.object(
 );
 const flagEntry = z.object({ cues: z.array(text).min(3), not: z.array(text).default([]) });
 /**
- * safety_risk has two kinds of cue: a threat to someone else (`cues`), met with a boundary,
- * and words of a risk to the customer themselves (`to_self`), met with care.
+ * safety_risk has three kinds of cue: a threat to someone else (`cues`), met with a boundary;
+ * words of despair or self-harm (`to_self`), met with care; and a danger where the customer is
+ * (`danger`: gas, fire, medicine running out), met with the people who can act now.
  */
-const safetyEntry = flagEntry.extend({ to_self: z.array(text).min(3) });
+const safetyEntry = flagEntry.extend({ to_self: z.array(text).min(3), danger: z.array(text).min(3) });
 export const FlagLexiconSchema = z.object({
   ...(Object.fromEntries(FLAGS.map((f) => [f, flagEntry])) as Record<(typeof FLAGS)[number], typeof flagEntry>),
   safety_risk: safetyEntry,

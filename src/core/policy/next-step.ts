@@ -8,6 +8,7 @@
  */
 import type { CaseReading } from '../analysis/analyse-case.ts';
 import type { Step } from '../taxonomy.ts';
+import { safetyRisk } from './safety.ts';
 
 export interface StepDecision {
   step: Step;
@@ -15,24 +16,19 @@ export interface StepDecision {
   reason: string;
 }
 
-/**
- * Whether the safety risk is to the customer themselves. The lexicon says which kind each cue
- * is (flags.yaml); words of despair from someone who also swore are still met with care. A
- * reading without cues of its own (a model's) falls back on the emotion.
- */
-export function isSelfHarm(r: CaseReading): boolean {
-  if (!r.flags.includes('safety_risk')) return false;
-  const latest = r.customer.at(-1);
-  const cues = latest?.flags.get('safety_risk') ?? [];
-  return latest && cues.length > 0 ? latest.riskToSelf.length > 0 : r.emotion !== 'hostile';
-}
-
 export function nextStep(r: CaseReading): StepDecision {
   const taken = new Set(r.stepsTaken);
   const flags = new Set(r.flags);
 
-  if (flags.has('safety_risk')) {
-    if (isSelfHarm(r)) {
+  const risk = safetyRisk(r);
+  if (risk === 'danger') {
+    // Gas, fire or medicine running out: the first thing they need is the people who can act
+    // and what keeps them safe meanwhile; sympathy alone wastes minutes (on the tuning cases,
+    // writers accepted bringing in help for every such danger, empathy for two in three).
+    return { step: 'handoff', reason: 'The customer describes a danger where they are; tell them how to stay safe and bring in the people who can act now.' };
+  }
+  if (risk) {
+    if (risk === 'self_harm') {
       // Someone in despair needs to feel heard first, then to reach a person trained to help.
       return taken.has('empathize') || taken.has('handoff')
         ? { step: 'handoff', reason: 'The customer said something that suggests they may harm themselves; bring in someone who can help now.' }

@@ -12,7 +12,7 @@
  *   #num          a number or amount ("5", "$16", "3rd")
  * Words are folded like the text: lowercase, apostrophes dropped ("dont" = "don't").
  */
-import { foldWord, wordId, type Token } from './tokens.ts';
+import { foldLexiconWord, wordId, type Token } from './tokens.ts';
 
 interface WordTest {
   exact?: string;
@@ -104,11 +104,11 @@ function parseWord(w: string, pattern: string): WordTest {
   if (w === '#num') return { num: true };
   if (/[()[\]~]/.test(w)) throw new PatternSyntaxError(`"${w}" is not a word in "${pattern}"`);
   if (w.length > 1 && w.endsWith('*') && !w.slice(0, -1).includes('*')) {
-    const p = foldWord(w.slice(0, -1));
+    const p = foldLexiconWord(w.slice(0, -1));
     if (p.length < 2) throw new PatternSyntaxError(`prefix "${w}" is too short (two letters at least) in "${pattern}"`);
     return { prefix: p };
   }
-  const exact = foldWord(w);
+  const exact = foldLexiconWord(w);
   if (exact === '') throw new PatternSyntaxError(`empty word in "${pattern}"`);
   return { exact };
 }

@@ -54,6 +54,16 @@ export function foldWord(word: string): string {
   return lower.includes("'") || lower.includes('\u2019') || lower.includes('\u2018') ? lower.replace(APOSTROPHES, '') : lower;
 }
 
+/**
+ * A lexicon word folded as the text's words are, elongations included: the text reads "ACCC"
+ * (the Australian regulator) as "acc", as it reads "sooo" as "soo", so a lexicon that lists
+ * "accc" must too.
+ */
+export function foldLexiconWord(word: string): string {
+  const w = foldWord(word);
+  return ELONGATED.test(w) ? w.replace(/(\p{L})\1{2,}/gu, '$1$1') : w;
+}
+
 // Masked profanity ("f***ing", "sh*t", "c*nt") is read as the word it stands for, so the
 // lexicons list each word once. Masking does not soften an insult aimed at a person.
 const MASKED: [RegExp, string][] = [
