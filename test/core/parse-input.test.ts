@@ -58,6 +58,36 @@ describe('reading what agents paste', () => {
     expect(p.notices.join(' ')).toMatch(/history was left out/);
   });
 
+  it('reads the newest message of a reply whose history starts on a quoted line', () => {
+    // As Slack pastes it: the history header itself is quoted, so the older message must not
+    // pass for what the customer says now.
+    const p = parse(
+      "Dear team,\n\nI've emailed twice already with no answer. My appointment at the embassy is on the 21st.\n\nPlease help,\nArjun\n\n> On 8 June, Arjun Mehta wrote:\n> Could you confirm where my parcel is?",
+    );
+    expect(p.turns).toEqual([{ role: 'customer', text: "I've emailed twice already with no answer. My appointment at the embassy is on the 21st." }]);
+    expect(p.notices.join(' ')).toMatch(/history was left out/);
+    // A reply with no greeting: its history still marks it as an e-mail.
+    const r = parse('Listen here you idiots,\n\nI have NO internet and NO patience left.\nD. Price\n\n> On 19 Nov, Support wrote:\n> Have you tried restarting your router?');
+    expect(r.turns.filter((t) => t.role === 'customer').map((t) => t.text).join(' ')).toMatch(/NO patience left/);
+    expect(r.turns.map((t) => t.text).join(' ')).not.toMatch(/restarting/);
+    // Under a subject line, a quoted block is the message being answered, not the customer.
+    const s = parse('Subject: YOU SCAMMERS\n\nYou are thieves and liars. I want my deposit back.\n\n> Your deposit is non-refundable.');
+    expect(s.turns).toEqual([{ role: 'customer', text: 'You are thieves and liars. I want my deposit back.' }]);
+    // A greeting, the message, a name, then the quoted message it answers.
+    const w = parse("Hi,\n\nYour goodwill gesture of £5 is insulting. I'm moving to another provider.\nRaj\n\n> We're sorry for the disruption.");
+    expect(w.turns.filter((x) => x.role === 'customer').map((x) => x.text).join(' ')).toMatch(/another provider/);
+    expect(w.turns.map((x) => x.text).join(' ')).not.toMatch(/sorry for the disruption/);
+    // An agent introducing the customer's words keeps them.
+    const v = parse('Hi team, the customer said:\n> you are useless, I want a refund NOW');
+    expect(v.turns.filter((x) => x.role === 'customer').map((x) => x.text).join(' ')).toMatch(/refund NOW/);
+    // Without such marks, quoted lines are how agents quote a customer in Slack: they stay.
+    const t = parse('> I want a refund NOW\n> you are useless\n> sort it\nthanks');
+    expect(t.turns.filter((x) => x.role === 'customer').map((x) => x.text).join(' ')).toMatch(/refund NOW/);
+    // A short line ending in a comma closes the message only when a name, not a sentence, follows.
+    const q = parse('Hello,\n\nI am furious.\nAnyway,\nwhere is my parcel?\nSarah');
+    expect(q.turns.map((t) => t.text).join(' ')).toMatch(/where is my parcel\?/);
+  });
+
   it('turns Slack markup into plain text and code blocks into the customer\'s words', () => {
     const p = parse('<@U024BE7LH> can you look at this <https://example.com/t/1|ticket>?\n```\nyou charged me twice!!\n```');
     const customer = p.turns.find((t) => t.role === 'customer')!;

@@ -6,7 +6,11 @@ const HEADER = /^\s*(subject|re|fw|fwd|from|to|cc|bcc|date|sent)\s*:/i;
 const GREETING = /^\s*(hi|hello|hey|dear|good (morning|afternoon|evening)|to whom it may concern|greetings|hiya)\b[^.!?\n]{0,50}[,!:.]?\s*$/i;
 const SIGN_OFF =
   /^\s*(kind regards|best regards|warm regards|warmest regards|regards|best wishes|best|many thanks|thanks|thank you|thanks again|thanks in advance|cheers|sincerely|yours sincerely|yours faithfully|yours truly|respectfully|with thanks|all the best|sent from my [\w ]+|--|—)[,.!]?\s*$/i;
-const HISTORY = /^\s*(on .{4,160}wrote:\s*$|-{2,}\s*(original|forwarded) message|_{5,}\s*$|from:\s.+\bsent:|begin forwarded message)/i;
+/** Any short line ending in a comma above a name ("Please help,", "Speak soon,"): a sign-off too. */
+const SHORT_CLOSE = /^\s*[\p{L}'’]+(?: [\p{L}'’]+){0,3},\s*$/u;
+// A reply's history may start on a quoted line ("> On 8 June, Arjun wrote:"): everything from
+// there down is older than the message on top.
+const HISTORY = /^\s*(?:>\s*)*(on .{4,160}wrote:\s*$|-{2,}\s*(original|forwarded) message|_{5,}\s*$|from:\s.+\bsent:|begin forwarded message)/i;
 
 export interface EmailParts {
   body: string;
@@ -14,21 +18,45 @@ export interface EmailParts {
   droppedHistory: boolean;
 }
 
-export function looksLikeEmail(lines: string[]): boolean {
+const QUOTED = /^\s*>/;
+
+/**
+ * 'strong': headers at the top or a reply's history ("On 8 June, Support wrote:") say this is an
+ * e-mail, so its quoted lines are older messages. 'weak': only a greeting or a sign-off, which a
+ * chat paste can have too, so quoted lines stay (in Slack they are how agents quote customers).
+ */
+export function emailKind(lines: string[]): 'strong' | 'weak' | undefined {
   const firstContent = lines.findIndex((l) => l.trim() !== '');
-  if (firstContent === -1) return false;
+  if (firstContent === -1) return undefined;
   const head = lines.slice(firstContent, firstContent + 4);
-  const hasHeader = head.some((l) => HEADER.test(l));
+  if (head.some((l) => HEADER.test(l)) || lines.some((l, i) => i > firstContent && HISTORY.test(l))) return 'strong';
   const hasGreeting = head.some((l) => GREETING.test(l));
   const hasSignOff = lines.slice(-8).some((l) => SIGN_OFF.test(l));
-  return hasHeader || (hasGreeting && lines.length >= 3) || (hasSignOff && lines.length >= 4);
+  return (hasGreeting && lines.length >= 3) || (hasSignOff && lines.length >= 4) ? 'weak' : undefined;
+}
+
+/**
+ * Where the quoted message that an e-mail answers starts, under the new message, or -1. In an
+ * e-mail that is surely one, any quoted block below the first words. Otherwise only a block
+ * that runs to the end and is not introduced by a line ending in ":" ("she said:"): that is
+ * how agents quote a customer, and those words must stay.
+ */
+function answeredQuote(lines: string[], kind: 'strong' | 'weak'): number {
+  const firstText = lines.findIndex((l) => l.trim() !== '' && !QUOTED.test(l) && !HEADER.test(l));
+  const quote = firstText === -1 ? -1 : lines.findIndex((l, i) => i > firstText && QUOTED.test(l));
+  if (quote === -1 || kind === 'strong') return quote;
+  if (lines.slice(quote).some((l) => l.trim() !== '' && !QUOTED.test(l))) return -1;
+  const before = lines.slice(0, quote).filter((l) => l.trim() !== '').at(-1) ?? '';
+  return before.trim().endsWith(':') ? -1 : quote;
 }
 
 /** Keeps the body of an e-mail. Lines are already free of chat markup. */
-export function emailBody(lines: string[]): EmailParts {
+export function emailBody(lines: string[], kind: 'strong' | 'weak' = 'weak'): EmailParts {
   let end = lines.length;
   let droppedHistory = false;
-  const hist = lines.findIndex((l, i) => i > 0 && HISTORY.test(l));
+  let hist = lines.findIndex((l, i) => i > 0 && HISTORY.test(l));
+  const quote = answeredQuote(lines, kind);
+  if (quote !== -1 && (hist === -1 || quote < hist)) hist = quote;
   if (hist !== -1) {
     end = hist;
     droppedHistory = true;
@@ -41,9 +69,15 @@ export function emailBody(lines: string[]): EmailParts {
   body = body.slice(start);
   // Sign-off and the short signature lines after it.
   for (let i = body.length - 1; i >= Math.max(0, body.length - 9); i--) {
-    if (SIGN_OFF.test(body[i]!)) {
+    const known = SIGN_OFF.test(body[i]!);
+    if (known || SHORT_CLOSE.test(body[i]!)) {
       const tail = body.slice(i + 1).filter((l) => l.trim() !== '');
-      if (tail.length <= 5 && tail.every((l) => l.trim().length <= 70)) {
+      // After a comma line that is not a known sign-off, only a name may follow: one to three
+      // short lines without a sentence in them ("Anyway,\nwhere is my parcel?" is the message).
+      const signature = known
+        ? tail.length <= 5 && tail.every((l) => l.trim().length <= 70)
+        : tail.length >= 1 && tail.length <= 3 && tail.every((l) => l.trim().length <= 40 && !/[.?!]/.test(l));
+      if (signature) {
         body = body.slice(0, i);
         break;
       }

@@ -7,7 +7,7 @@ import type { Role, Turn } from '../case.ts';
 import type { Lexicons } from '../analysis/lexicon.ts';
 import type { Step } from '../taxonomy.ts';
 import { tokenize } from '../text/tokens.ts';
-import { emailBody, looksLikeEmail } from './email.ts';
+import { emailBody, emailKind } from './email.ts';
 import { stripChatMarkup } from './slack-markup.ts';
 import { readSpeakerPrefix } from './speakers.ts';
 
@@ -156,8 +156,9 @@ export function parseInput(lex: Lexicons, raw: string): ParsedInput {
   let lines = text.split('\n');
   // A pasted e-mail first loses its headers, greeting, signature and quoted history:
   // the history's "> " lines are not the customer speaking now.
-  if (looksLikeEmail(lines)) {
-    const email = emailBody(lines);
+  const kind = emailKind(lines);
+  if (kind) {
+    const email = emailBody(lines, kind);
     if (email.body !== '') lines = email.body.split('\n');
     if (email.droppedHistory) notices.push('Quoted e-mail history was left out; only the newest message was read.');
   }
