@@ -150,6 +150,16 @@ describe('reading the whole case', () => {
     }
   });
 
+  it('reads "go kill yourself" aimed at the agent as abuse, not as a customer at risk', () => {
+    for (const text of ['go kill yourself, you useless clown', "caller has just told me to 'go kill myself' because the engineer is late"]) {
+      const a = coachText(text);
+      expect(a.flags, text).toContain('abusive_language');
+      expect(a.flags, text).not.toContain('safety_risk');
+      expect(a.step, text).toBe('boundary');
+    }
+    expect(coachText("honestly some days I want to kill myself, I can't cope with these bills").flags).toContain('safety_risk');
+  });
+
   it('keeps the words for despair and danger to those situations', () => {
     // An anxious customer asking for a manager gets a handoff, not lines meant for a crisis.
     const a = coachText("I'm really worried, my pension payment hasn't arrived and I don't know how I'll pay rent. Can I please speak to a manager?");
