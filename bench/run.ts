@@ -166,14 +166,23 @@ for (const r of [teams.bare, teams.defuse]) {
 }
 console.log(`${'teams throughput, Defuse / bare CloudAdapter'.padEnd(44)} ${ratioLine(teams)}`);
 
-/** CPU per reply: of the target (all its threads) and of the bench process (load and platform double). */
+/**
+ * CPU per reply: of the target (all its threads, and of those its event loop) and of the bench
+ * process (load and platform double).
+ */
 function cpuNote(r: LoadResult): string {
-  return `  cpu/reply: target ${r.targetCpuMs === undefined ? 'n/a' : `${r.targetCpuMs.toFixed(2)} ms`}, bench ${r.driverCpuMs.toFixed(2)} ms`;
+  const ms = (x: number | undefined) => (x === undefined ? 'n/a' : `${x.toFixed(2)} ms`);
+  return `  cpu/reply: target ${ms(r.targetCpuMs)} (event loop ${ms(r.targetMainCpuMs)}), bench ${ms(r.driverCpuMs)}`;
 }
 
-/** The pooled ratio, then each round's: how far the rounds agree is how far to trust it. */
+/**
+ * The pooled ratio, then each round's: how far the rounds agree is how far to trust it. Then
+ * the ratio of event-loop CPU per reply, bare over Defuse: the throughput ratio to expect where
+ * the event loop is the only thing short of a core (see LoadResult.targetMainCpuMs).
+ */
 function ratioLine(c: Comparison): string {
-  return `${(c.defuse.perSecond / c.bare.perSecond).toFixed(2)} (rounds: ${c.roundRatios.map((x) => x.toFixed(2)).join('/')})`;
+  const loop = c.bare.targetMainCpuMs !== undefined && c.defuse.targetMainCpuMs ? `; event-loop CPU ratio ${(c.bare.targetMainCpuMs / c.defuse.targetMainCpuMs).toFixed(2)}` : '';
+  return `${(c.defuse.perSecond / c.bare.perSecond).toFixed(2)} (rounds: ${c.roundRatios.map((x) => x.toFixed(2)).join('/')})${loop}`;
 }
 
 // The LLM path against a local OpenAI-compatible double: see bench/llm-overhead.ts.

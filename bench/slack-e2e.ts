@@ -51,7 +51,7 @@ async function drive(label: string, target: Target, round: number, slack: SlackD
     return performance.now() - t0;
   };
   // The warm-up (JIT, connection pools, the first auth.test) is runLoad's.
-  return runLoad(label, n, CONCURRENCY, one, target.cpuMs);
+  return runLoad(label, n, CONCURRENCY, one, target.cpuMs, target.mainCpuMs);
 }
 
 export async function benchSlack(n = 2000): Promise<Comparison> {

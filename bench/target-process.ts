@@ -34,15 +34,20 @@ export interface Target {
   base: string;
   /** CPU time the target process has used so far, in ms (undefined where /proc is absent). */
   cpuMs: () => number | undefined;
+  /** The same for its main thread alone: the event loop, which every reply must pass through. */
+  mainCpuMs: () => number | undefined;
   stop: () => Promise<void>;
 }
 
-/** User plus system CPU of a process from /proc (Linux), in ms. */
-function processCpuMs(pid: number | undefined): number | undefined {
+/**
+ * User plus system CPU of a process from /proc (Linux), in ms; with `mainThread`, of its main
+ * thread alone (whose thread id is the process id).
+ */
+function processCpuMs(pid: number | undefined, mainThread = false): number | undefined {
   if (pid === undefined) return undefined;
   try {
     // The command name (field 2) may hold spaces; the fields after its closing parenthesis do not.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const fields = readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     // utime and stime are fields 14 and 15, in clock ticks of 10 ms on Linux.
     return (Number(fields[11]) + Number(fields[12])) * 10;
   } catch {
@@ -70,6 +75,7 @@ export async function startTarget(script: string, kind: string, env: Record<stri
   return {
     base: `http://127.0.0.1:${port}`,
     cpuMs: () => processCpuMs(child.pid),
+    mainCpuMs: () => processCpuMs(child.pid, true),
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());
@@ -93,6 +99,12 @@ export interface LoadResult {
    * the machine, so it shows what each target costs where the throughput figures drift.
    */
   targetCpuMs?: number;
+  /**
+   * Of targetCpuMs, what the target's main thread used: the event loop. Where the load, the
+   * platform double and Defuse's analysis thread have cores of their own, this is what bounds
+   * each target's throughput; on a 2-core machine they all share the same two.
+   */
+  targetMainCpuMs?: number;
   driverCpuMs: number;
 }
 
@@ -104,7 +116,14 @@ export function pct(sorted: number[], p: number): number {
  * Runs `one` from `concurrency` workers: a warm-up of ten each, then `n` requests timed.
  * `one(i)` resolves with the latency of request i (request sent to reply received).
  */
-export async function runLoad(label: string, n: number, concurrency: number, one: (i: number) => Promise<number>, targetCpuMs?: () => number | undefined): Promise<LoadResult> {
+export async function runLoad(
+  label: string,
+  n: number,
+  concurrency: number,
+  one: (i: number) => Promise<number>,
+  targetCpuMs?: () => number | undefined,
+  targetMainCpuMs?: () => number | undefined,
+): Promise<LoadResult> {
   let seq = 0;
   const latencies: number[] = [];
   const worker = async (count: number) => {
@@ -113,12 +132,14 @@ export async function runLoad(label: string, n: number, concurrency: number, one
   await Promise.all(Array.from({ length: concurrency }, () => worker(10)));
   latencies.length = 0;
   const cpuBefore = targetCpuMs?.();
+  const mainBefore = targetMainCpuMs?.();
   const driverBefore = process.cpuUsage();
   const start = performance.now();
   await Promise.all(Array.from({ length: concurrency }, () => worker(Math.ceil(n / concurrency))));
   const elapsedMs = performance.now() - start;
   const driver = process.cpuUsage(driverBefore);
   const cpuAfter = targetCpuMs?.();
+  const mainAfter = targetMainCpuMs?.();
   latencies.sort((a, b) => a - b);
   const count = latencies.length;
   return {
@@ -130,6 +151,7 @@ export async function runLoad(label: string, n: number, concurrency: number, one
     latencies,
     elapsedMs,
     ...(cpuBefore !== undefined && cpuAfter !== undefined ? { targetCpuMs: (cpuAfter - cpuBefore) / count } : {}),
+    ...(mainBefore !== undefined && mainAfter !== undefined ? { targetMainCpuMs: (mainAfter - mainBefore) / count } : {}),
     driverCpuMs: (driver.user + driver.system) / 1000 / count,
   };
 }
@@ -199,6 +221,7 @@ function pooled(results: LoadResult[]): LoadResult {
     return parts.every((x) => x !== undefined) ? parts.reduce((sum: number, x, i) => sum + x! * results[i]!.n, 0) / n : undefined;
   };
   const targetCpuMs = perRequest((r) => r.targetCpuMs);
+  const targetMainCpuMs = perRequest((r) => r.targetMainCpuMs);
   return {
     label: results[0]!.label,
     n,
@@ -208,6 +231,7 @@ function pooled(results: LoadResult[]): LoadResult {
     latencies,
     elapsedMs,
     ...(targetCpuMs !== undefined ? { targetCpuMs } : {}),
+    ...(targetMainCpuMs !== undefined ? { targetMainCpuMs } : {}),
     driverCpuMs: perRequest((r) => r.driverCpuMs)!,
   };
 }

@@ -45,7 +45,7 @@ async function drive(label: string, target: Target, round: number, connector: Co
     await replied;
     return performance.now() - t0;
   };
-  return runLoad(label, n, CONCURRENCY, one, target.cpuMs);
+  return runLoad(label, n, CONCURRENCY, one, target.cpuMs, target.mainCpuMs);
 }
 
 export async function benchTeams(n = 2000): Promise<Comparison> {
