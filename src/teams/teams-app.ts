@@ -5,7 +5,6 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity, type TurnContext } from 'botbuilder';
-import { z } from 'zod';
 import type { TeamsConfig } from '../config.ts';
 import type { Store } from '../core/ports/store.ts';
 import type { Engine } from '../engine.ts';
@@ -30,17 +29,28 @@ export class DefuseCloudAdapter extends CloudAdapter {
   }
 }
 
-/** The least an activity needs for the adapter to answer it; anything less is a 400. */
-const ActivityShape = z.object({
-  type: z.string().min(1),
-  id: z.string().optional(),
-  serviceUrl: z.url({ protocol: /^https?$/ }),
-  channelId: z.string().min(1),
-  conversation: z.object({ id: z.string().min(1) }).loose(),
-  from: z.object({ id: z.string().min(1) }).loose().optional(),
-  recipient: z.object({ id: z.string() }).loose().optional(),
-  text: z.string().optional(),
-}).loose();
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isId = (v: unknown) => typeof v === 'string' && v !== '';
+
+/**
+ * What is wrong with an activity, by the least the adapter needs to answer it, or undefined.
+ * A plain check rather than a zod schema: this runs on every activity, and the schema's parse
+ * cost the event loop about 40 µs per message (npm run bench profile), for a handful of fields.
+ */
+export function activityProblem(a: unknown): string | undefined {
+  if (!isObject(a)) return 'body must be an object';
+  if (!isId(a.type)) return 'type must be a non-empty string';
+  if (a.id !== undefined && typeof a.id !== 'string') return 'id must be a string';
+  const url = typeof a.serviceUrl === 'string' && URL.canParse(a.serviceUrl) ? new URL(a.serviceUrl) : undefined;
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) return 'serviceUrl must be an http(s) URL';
+  if (!isId(a.channelId)) return 'channelId must be a non-empty string';
+  if (!isObject(a.conversation) || !isId(a.conversation.id)) return 'conversation.id must be a non-empty string';
+  if (a.from !== undefined && (!isObject(a.from) || !isId(a.from.id))) return 'from.id must be a non-empty string';
+  if (a.recipient !== undefined && (!isObject(a.recipient) || typeof a.recipient.id !== 'string')) return 'recipient.id must be a string';
+  if (a.text !== undefined && typeof a.text !== 'string') return 'text must be a string';
+  return undefined;
+}
 
 export function createTeams(deps: { config: TeamsConfig; engine: Engine; store: Store; log: Logger; now: () => Date; turns?: Turns }): { route: Route; adapter: DefuseCloudAdapter; bot: DefuseTeamsBot } {
   const { config, log } = deps;
@@ -73,14 +83,11 @@ export function createTeams(deps: { config: TeamsConfig; engine: Engine; store: 
       } catch {
         return send(res, 400, { error: 'invalid_json', message: 'The body is not JSON.' });
       }
-      const parsed = ActivityShape.safeParse(json);
-      if (!parsed.success) {
-        const first = parsed.error.issues[0];
-        return send(res, 400, { error: 'invalid_activity', message: `Not a Bot Framework activity: ${first?.path.join('.') || 'body'} ${first?.message ?? ''}`.trim() });
-      }
+      const problem = activityProblem(json);
+      if (problem) return send(res, 400, { error: 'invalid_activity', message: `Not a Bot Framework activity: ${problem}.` });
       const header = req.headers.authorization ?? '';
       try {
-        const invoke = await run(() => adapter.handleActivity(header, parsed.data as unknown as Activity, (ctx) => bot.run(ctx)));
+        const invoke = await run(() => adapter.handleActivity(header, json as Activity, (ctx) => bot.run(ctx)));
         return send(res, invoke?.status ?? 200, invoke?.body);
       } catch (err) {
         const status = (err as { statusCode?: number }).statusCode;
