@@ -7,6 +7,18 @@ const linesFor = (situation: string) =>
 const SELF_HARM_LINES = linesFor('self_harm');
 const DANGER_LINES = linesFor('danger');
 
+/** A risk to the customer: care (never a boundary), the given step, only the situation's lines, and a ping. */
+function expectCare(text: string, step: string, lines: ReadonlySet<string>) {
+  const a = coachText(text);
+  expect(a.flags, text).toContain('safety_risk');
+  expect(a.emotion, text).not.toBe('hostile');
+  expect(a.step, text).toBe(step);
+  expect(a.say.length, text).toBeGreaterThanOrEqual(2);
+  expect(a.say.every((w) => lines.has(w.text)), text).toBe(true);
+  expect(a.escalate.notify, text).toBe(true);
+  return a;
+}
+
 describe('reading the customer', () => {
   it('does not take negated anger at face value', () => {
     const a = coachText("I'm not angry, just really disappointed that it broke again.");
@@ -111,14 +123,8 @@ describe('reading the whole case', () => {
       'It does not matter now. Nothing I do makes any difference. I might as well give up on all of it.',
       "Lately I've been thinking my kids would be better off with my policy than with me.",
     ]) {
-      const a = coachText(text);
-      expect(a.flags, text).toContain('safety_risk');
-      expect(a.emotion, text).not.toBe('hostile');
-      expect(a.step, text).toBe('empathize');
-      expect(a.escalate.notify, text).toBe(true);
       // The lines written for someone in despair, all of them.
-      expect(a.say.length, text).toBeGreaterThanOrEqual(2);
-      expect(a.say.every((w) => SELF_HARM_LINES.has(w.text)), text).toBe(true);
+      expectCare(text, 'empathize', SELF_HARM_LINES);
     }
     const after = coachTurns([
       { role: 'customer', text: "I've written letters for the kids, just in case." },
@@ -139,14 +145,7 @@ describe('reading the whole case', () => {
       'powers been off since 6am and my insulin is in the fridge, im type 1. when is it coming back on??',
       'The heater you sold is giving burning smell and black smoke, my baby is sleeping in same room. What I should do??',
     ]) {
-      const a = coachText(text);
-      expect(a.flags, text).toContain('safety_risk');
-      expect(a.emotion, text).not.toBe('hostile');
-      expect(a.step, text).toBe('handoff');
-      expect(a.why, text).not.toMatch(/harm themselves/);
-      expect(a.say.length, text).toBeGreaterThanOrEqual(2);
-      expect(a.say.every((w) => DANGER_LINES.has(w.text)), text).toBe(true);
-      expect(a.escalate.notify, text).toBe(true);
+      expect(expectCare(text, 'handoff', DANGER_LINES).why, text).not.toMatch(/harm themselves/);
     }
   });
 
