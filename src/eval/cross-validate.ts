@@ -51,16 +51,7 @@ export function assignFolds(files: readonly { name: string; jsonl: string }[], k
   return fold;
 }
 
-/** Every case's fold is its file's place in the list. */
-function fileFolds(files: readonly { name: string; jsonl: string }[]): Map<string, number> {
-  const fold = new Map<string, number>();
-  files.forEach((f, i) => {
-    for (const l of f.jsonl.split('\n')) if (l.trim() !== '') fold.set(foldKey(f.name, String((JSON.parse(l) as { id: unknown }).id)), i);
-  });
-  return fold;
-}
-
-function pooledScores(p: CvReport['pooled']): CvScores {
+function scoresOf(p: CvReport['pooled']): CvScores {
   const e = singleLabel(p.emotion, EMOTIONS);
   return {
     emotionMacroF1: e.macroF1,
@@ -85,10 +76,12 @@ function fnv1a(s: string): number {
  * pooled (some files hold no drafts, others no emotions), and k is the number of files.
  */
 export function crossValidate(lex: Lexicons, files: readonly { name: string; jsonl: string }[], o: TrainOptions, k = 5, repeat = 0, byFile = false): CvReport {
-  const folds = byFile ? fileFolds(files) : assignFolds(files, k, repeat);
+  // By file, a case's fold is its file's place in the list.
+  const folds = byFile ? undefined : assignFolds(files, k, repeat);
   if (byFile) k = files.length;
-  const cases = files.flatMap((f) => readTrainingCases(lex, f.jsonl).map((x) => ({ ...x, fold: folds.get(foldKey(f.name, x.c.id))! })));
-  const drafts = files.flatMap((f) => readTrainingDrafts(f.jsonl).map((d) => ({ ...d, fold: folds.get(foldKey(f.name, d.id))! })));
+  const foldOf = (file: number, id: string) => (folds ? folds.get(foldKey(files[file]!.name, id))! : file);
+  const cases = files.flatMap((f, i) => readTrainingCases(lex, f.jsonl).map((x) => ({ ...x, fold: foldOf(i, x.c.id) })));
+  const drafts = files.flatMap((f, i) => readTrainingDrafts(f.jsonl).map((d) => ({ ...d, fold: foldOf(i, d.id) })));
   const ex = trainingExamples(lex, cases, drafts, o);
   const scores: CvScores[] = [];
   const pooled: CvReport['pooled'] = { emotion: [], stage: [], behaviours: [] };
@@ -105,7 +98,7 @@ export function crossValidate(lex: Lexicons, files: readonly { name: string; jso
     k,
     folds: scores,
     pooled,
-    mean: byFile ? pooledScores(pooled) : {
+    mean: byFile ? scoresOf(pooled) : {
       emotionMacroF1: mean('emotionMacroF1'),
       emotionAccuracy: mean('emotionAccuracy'),
       stageAccuracy: mean('stageAccuracy'),
@@ -124,22 +117,15 @@ function score(
   drafts: readonly { draft: string; behaviours: readonly string[] }[],
   pooled: CvReport['pooled'],
 ): CvScores {
-  const emo: Pair[] = [];
-  const stg: Pair[] = [];
+  const fold: CvReport['pooled'] = { emotion: [], stage: [], behaviours: [] };
   for (const { c, turns } of cases) {
     const r = analyseCase(lex, turns);
-    if (c.labels?.emotion) emo.push({ gold: c.labels.emotion, pred: r.emotion, id: c.id });
-    if (c.labels?.stage) stg.push({ gold: c.labels.stage, pred: r.stage, id: c.id });
+    if (c.labels?.emotion) fold.emotion.push({ gold: c.labels.emotion, pred: r.emotion, id: c.id });
+    if (c.labels?.stage) fold.stage.push({ gold: c.labels.stage, pred: r.stage, id: c.id });
   }
-  pooled.emotion.push(...emo);
-  pooled.stage.push(...stg);
-  const beh = drafts.map((d) => ({ gold: [...d.behaviours], pred: decideBehaviours(lex.models!.behaviours, lex, d.draft).map((f) => f.id) }));
-  pooled.behaviours.push(...beh);
-  const e = singleLabel(emo, EMOTIONS);
-  return {
-    emotionMacroF1: e.macroF1,
-    emotionAccuracy: e.accuracy,
-    stageAccuracy: singleLabel(stg, STAGES).accuracy,
-    behavioursMicroF1: multiLabel(beh, BEHAVIOURS).microF1,
-  };
+  fold.behaviours = drafts.map((d) => ({ gold: [...d.behaviours], pred: decideBehaviours(lex.models!.behaviours, lex, d.draft).map((f) => f.id) }));
+  pooled.emotion.push(...fold.emotion);
+  pooled.stage.push(...fold.stage);
+  pooled.behaviours.push(...fold.behaviours);
+  return scoresOf(fold);
 }

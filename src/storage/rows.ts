@@ -9,6 +9,7 @@ import type { CaseFeedback, CaseRecord, CaseSummary, ChannelRef, StoredTurn, Tur
 import type { DrillSession, Scorecard } from '../core/ports/drill-store.ts';
 import type { EscalationRecord } from '../core/ports/escalation-store.ts';
 import type { Step } from '../core/taxonomy.ts';
+import { isObject } from '../core/guards.ts';
 
 export function corrupt(table: string, key: string, column: string, why: string): StoreError {
   return new StoreError(
@@ -31,7 +32,7 @@ export function readJson<T>(raw: unknown, table: string, key: string, column: st
 }
 
 export const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
-export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export { isObject };
 export const isObjectOrNull = (v: unknown): v is Record<string, unknown> | null => v === null || isObject(v);
 
 export function iso(v: unknown): string {

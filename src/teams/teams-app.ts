@@ -15,6 +15,7 @@ import { APOLOGY } from '../core/channel/present.ts';
 import { DefuseTeamsBot, errorCode } from './teams-bot.ts';
 import type { Turns } from '../http/turns.ts';
 import { cacheConnectorClients } from './connector-cache.ts';
+import { isObject } from '../core/guards.ts';
 
 export const TEAMS_MESSAGES_PATH = '/api/messages';
 
@@ -29,8 +30,6 @@ export class DefuseCloudAdapter extends CloudAdapter {
   }
 }
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isId = (v: unknown) => typeof v === 'string' && v !== '';
 
 /**
@@ -42,7 +41,7 @@ export function activityProblem(a: unknown): string | undefined {
   if (!isObject(a)) return 'body must be an object';
   if (!isId(a.type)) return 'type must be a non-empty string';
   if (a.id !== undefined && typeof a.id !== 'string') return 'id must be a string';
-  const url = typeof a.serviceUrl === 'string' && URL.canParse(a.serviceUrl) ? new URL(a.serviceUrl) : undefined;
+  const url = typeof a.serviceUrl === 'string' ? URL.parse(a.serviceUrl) : null;
   if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) return 'serviceUrl must be an http(s) URL';
   if (!isId(a.channelId)) return 'channelId must be a non-empty string';
   if (!isObject(a.conversation) || !isId(a.conversation.id)) return 'conversation.id must be a non-empty string';

@@ -18,7 +18,8 @@ export interface EmailParts {
   droppedHistory: boolean;
 }
 
-const QUOTED = /^\s*>/;
+/** A quoted line ("> …"): Slack's quotes and e-mail history alike. */
+export const QUOTE = /^\s*>\s?/;
 
 /**
  * 'strong': headers at the top or a reply's history ("On 8 June, Support wrote:") say this is an
@@ -42,16 +43,16 @@ export function emailKind(lines: string[]): 'strong' | 'weak' | undefined {
  * how agents quote a customer, and those words must stay.
  */
 function answeredQuote(lines: string[], kind: 'strong' | 'weak'): number {
-  const firstText = lines.findIndex((l) => l.trim() !== '' && !QUOTED.test(l) && !HEADER.test(l));
-  const quote = firstText === -1 ? -1 : lines.findIndex((l, i) => i > firstText && QUOTED.test(l));
+  const firstText = lines.findIndex((l) => l.trim() !== '' && !QUOTE.test(l) && !HEADER.test(l));
+  const quote = firstText === -1 ? -1 : lines.findIndex((l, i) => i > firstText && QUOTE.test(l));
   if (quote === -1 || kind === 'strong') return quote;
-  if (lines.slice(quote).some((l) => l.trim() !== '' && !QUOTED.test(l))) return -1;
+  if (lines.slice(quote).some((l) => l.trim() !== '' && !QUOTE.test(l))) return -1;
   const before = lines.slice(0, quote).filter((l) => l.trim() !== '').at(-1) ?? '';
   return before.trim().endsWith(':') ? -1 : quote;
 }
 
 /** Keeps the body of an e-mail. Lines are already free of chat markup. */
-export function emailBody(lines: string[], kind: 'strong' | 'weak' = 'weak'): EmailParts {
+export function emailBody(lines: string[], kind: 'strong' | 'weak'): EmailParts {
   let end = lines.length;
   let droppedHistory = false;
   let hist = lines.findIndex((l, i) => i > 0 && HISTORY.test(l));

@@ -7,7 +7,7 @@ import type { Role, Turn } from '../case.ts';
 import type { Lexicons } from '../analysis/lexicon.ts';
 import type { Step } from '../taxonomy.ts';
 import { tokenize } from '../text/tokens.ts';
-import { emailBody, emailKind } from './email.ts';
+import { emailBody, emailKind, QUOTE } from './email.ts';
 import { stripChatMarkup } from './slack-markup.ts';
 import { readSpeakerPrefix } from './speakers.ts';
 
@@ -16,7 +16,6 @@ export interface ParsedInput {
   notices: string[];
 }
 
-const QUOTE = /^\s*>\s?/;
 
 function actionsIn(lex: Lexicons, text: string): Step[] {
   const found = new Set<Step>();
