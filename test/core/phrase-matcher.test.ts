@@ -41,6 +41,22 @@ describe('phrase patterns', () => {
     expect(hits('angry', 'not only sad but angry', true)).toEqual([{ negated: false, text: 'angry' }]);
   });
 
+  it('finds every phrase its quick checks could rule out wrongly, in the order of the file', () => {
+    const many = new PhraseMatcher([
+      { pattern: 'i ~ cancel ~ account', label: 'gap after the first word', weight: 1, negatable: false },
+      { pattern: 'i (will|shall) cancel', label: 'indexed on its first two words', weight: 1, negatable: false },
+      { pattern: 'i [really] will', label: 'optional second slot', weight: 1, negatable: false },
+      { pattern: 'i will', label: 'plain pair', weight: 1, negatable: false },
+      { pattern: 'i ~ (cancel|close) [my] (account|it)', label: 'two required slots', weight: 1, negatable: false },
+    ]);
+    const found = (text: string) => many.match(tokenize(text)).map((h) => `${h.entry.label}@${h.startTok}`);
+    expect(found('I will cancel my account')).toEqual(['gap after the first word@0', 'indexed on its first two words@0', 'optional second slot@0', 'plain pair@0', 'two required slots@0']);
+    expect(found('I will cancel the order')).toEqual(['indexed on its first two words@0', 'optional second slot@0', 'plain pair@0']);
+    // A word the gap phrase needs, present elsewhere in the text, is not enough on its own.
+    expect(found('I shall think. account cancel')).toEqual([]);
+    expect(found('I really will')).toEqual(['optional second slot@0']);
+  });
+
   it('rejects patterns it cannot compile, with the pattern in the message', () => {
     expect(() => m('~ starts with a gap')).toThrow(PatternSyntaxError);
     expect(() => m('(unbalanced')).toThrow(/unbalanced/);

@@ -12,7 +12,7 @@
  *   #num          a number or amount ("5", "$16", "3rd")
  * Words are folded like the text: lowercase, apostrophes dropped ("dont" = "don't").
  */
-import { foldLexiconWord, wordId, type Token } from './tokens.ts';
+import { foldLexiconWord, wordCount, wordId, type Token } from './tokens.ts';
 
 interface WordTest {
   exact?: string;
@@ -62,6 +62,8 @@ interface Compiled<L extends string> {
   first: WordTest[];
   /** Which matcher of a combined pass it came from (PhraseMatcher.combine). */
   group: number;
+  /** Word lists of later slots the phrase cannot do without, one of each must be in the text (requiredWords). */
+  need: readonly (readonly number[])[];
 }
 
 const NEGATORS = new Set([
@@ -198,8 +200,14 @@ function negatedAt(tokens: Token[], startTok: number): boolean {
 }
 
 export class PhraseMatcher<L extends string = string> {
-  /** Candidates by the id of their first word (sparse). */
+  /** Candidates by the id of their first word (sparse), for phrases whose second word is not fixed. */
   private readonly byWord: (Compiled<L>[] | undefined)[] = [];
+  /**
+   * Candidates by their first word's id, then their second's: most phrases begin with two
+   * plain words, and a common first word ("i", "my", "you") starts hundreds of them; looking
+   * up the pair visits only those that can match here.
+   */
+  private readonly byPair: (Map<number, Compiled<L>[]> | undefined)[] = [];
   private readonly byPrefix = new Map<string, Compiled<L>[]>();
   private readonly byNumber: Compiled<L>[] = [];
   private readonly compiled: Compiled<L>[];
@@ -208,6 +216,11 @@ export class PhraseMatcher<L extends string = string> {
   /** Which (run, token) last tried each alternative: avoids trying one twice at a token. */
   private stamp: Int32Array = new Int32Array(0);
   private run = 0;
+  /** By word id, the scan that last saw the word in the text (requiredWords' check). */
+  private seen: Int32Array = new Int32Array(0);
+  private scans = 0;
+  /** The matches found at the token being scanned. */
+  private readonly found: { c: Compiled<L>; m: PhraseMatch<L> }[] = [];
 
   /** Throws PatternSyntaxError naming the pattern; the content loader adds the file. */
   constructor(entries: readonly PhraseEntry<L>[]) {
@@ -215,7 +228,7 @@ export class PhraseMatcher<L extends string = string> {
     for (const entry of entries) {
       for (const alt of splitTop(entry.pattern.trim(), '|')) {
         const slots = parseAlternative(alt, entry.pattern);
-        compiled.push({ entry, slots, id: compiled.length, second: secondWords(slots), first: firstWords(slots, entry.pattern), group: 0 });
+        compiled.push({ entry, slots, id: compiled.length, second: secondWords(slots), first: firstWords(slots, entry.pattern), group: 0, need: requiredWords(slots) });
       }
     }
     this.compiled = compiled;
@@ -240,6 +253,14 @@ export class PhraseMatcher<L extends string = string> {
   }
 
   private index(c: Compiled<L>): void {
+    if (c.second !== undefined) {
+      // secondWords is only set when the first slot is a list of plain words.
+      for (const w of c.first) {
+        const pairs = (this.byPair[w.id ?? wordId(w.exact!)] ??= new Map());
+        for (const second of c.second) push(pairs, second, c);
+      }
+      return;
+    }
     for (const w of c.first) {
       if (w.id !== undefined || w.exact !== undefined) {
         const id = w.id ?? wordId(w.exact!);
@@ -271,29 +292,86 @@ export class PhraseMatcher<L extends string = string> {
     }
     const base = this.run;
     this.run += tokens.length + 1;
+    if (this.seen.length < wordCount() || this.scans === 2_000_000_000) {
+      this.seen = new Int32Array(wordCount() + 256).fill(-1);
+      this.scans = 0;
+    }
+    const scan = ++this.scans;
+    for (const t of tokens) {
+      if (t.id !== -1) this.seen[t.id] = scan;
+      if (t.altId !== -1) this.seen[t.altId] = scan;
+    }
+    const found = this.found;
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!;
-      if (t.id !== -1) this.tryAll(this.byWord[t.id], tokens, i, base + i, sink);
-      if (t.altId !== -1) this.tryAll(this.byWord[t.altId], tokens, i, base + i, sink);
-      if (this.byPrefix.size > 0) this.tryAll(this.byPrefix.get(t.head), tokens, i, base + i, sink);
-      if (t.num) this.tryAll(this.byNumber, tokens, i, base + i, sink);
+      const next = tokens[i + 1];
+      if (t.id !== -1) {
+        this.tryAll(this.byWord[t.id], tokens, i, base + i);
+        if (next !== undefined) this.tryPairs(this.byPair[t.id], next, tokens, i, base + i);
+      }
+      if (t.altId !== -1) {
+        this.tryAll(this.byWord[t.altId], tokens, i, base + i);
+        if (next !== undefined) this.tryPairs(this.byPair[t.altId], next, tokens, i, base + i);
+      }
+      if (this.byPrefix.size > 0) this.tryAll(this.byPrefix.get(t.head), tokens, i, base + i);
+      if (t.num) this.tryAll(this.byNumber, tokens, i, base + i);
+      if (found.length === 0) continue;
+      // Matches at one token come out in the order of the lexicon files, whichever index
+      // found them: where readers keep the first match (a slot's value), the file decides.
+      if (found.length > 1) found.sort((a, b) => a.c.id - b.c.id);
+      for (const f of found) sink(f.c, f.m);
+      found.length = 0;
     }
   }
 
-  private tryAll(list: Compiled<L>[] | undefined, tokens: Token[], i: number, key: number, sink: (c: Compiled<L>, m: PhraseMatch<L>) => void): void {
+  private hasNeeded(need: readonly (readonly number[])[]): boolean {
+    const seen = this.seen;
+    const scan = this.scans;
+    for (const words of need) {
+      let found = false;
+      for (const id of words) {
+        if (seen[id] === scan) {
+          found = true;
+          break;
+        }
+      }
+      if (!found) return false;
+    }
+    return true;
+  }
+
+  private tryPairs(pairs: Map<number, Compiled<L>[]> | undefined, next: Token, tokens: Token[], i: number, key: number): void {
+    if (!pairs) return;
+    if (next.id !== -1) this.tryAll(pairs.get(next.id), tokens, i, key);
+    if (next.altId !== -1) this.tryAll(pairs.get(next.altId), tokens, i, key);
+  }
+
+  private tryAll(list: Compiled<L>[] | undefined, tokens: Token[], i: number, key: number): void {
     if (!list) return;
     const stamp = this.stamp;
-    const next = tokens[i + 1];
     for (const c of list) {
       if (stamp[c.id] === key) continue;
       stamp[c.id] = key;
-      // Most phrases fail on their second word: check it before the general matcher.
-      const second = c.second;
-      if (second !== undefined && (next === undefined || !(second.has(next.id) || (next.altId !== -1 && second.has(next.altId))))) continue;
+      if (!this.hasNeeded(c.need)) continue;
       const end = matchFrom(c.slots, 0, tokens, i);
-      if (end !== -1) sink(c, { entry: c.entry, startTok: i, endTok: end, negated: c.entry.negatable && negatedAt(tokens, i) });
+      if (end !== -1) this.found.push({ c, m: { entry: c.entry, startTok: i, endTok: end, negated: c.entry.negatable && negatedAt(tokens, i) } });
     }
   }
+}
+
+/**
+ * A quick test that rules out most phrases before the general matcher: a phrase with a gap
+ * after its first word ("i ~ cancel* ~ account") is tried at every "i", and the index on
+ * word pairs cannot narrow it. Each later slot that must take one of a few plain words needs
+ * one of them somewhere in the text; the three shortest such lists are checked.
+ */
+function requiredWords(slots: Slot[]): number[][] {
+  const out: number[][] = [];
+  for (const slot of slots.slice(1)) {
+    // A long list would cost more to check than the matcher it saves.
+    if (slot.kind === 'group' && !slot.optional && slot.alts.length === 0 && slot.words.size > 0 && slot.words.size <= 6) out.push([...slot.words]);
+  }
+  return out.sort((a, b) => a.length - b.length).slice(0, 3);
 }
 
 /** The words the second token must be, when the phrase's first two slots make that certain. */
@@ -305,7 +383,7 @@ function secondWords(slots: Slot[]): ReadonlySet<number> | undefined {
   return b.words;
 }
 
-function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+function push<K, T>(map: Map<K, T[]>, key: K, value: T): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);

@@ -42,6 +42,11 @@ export function wordId(word: string): number {
   return id;
 }
 
+/** How many words have an id so far (ids run from 0 to this, exclusive). */
+export function wordCount(): number {
+  return WORD_IDS.size;
+}
+
 // Words: letters/digits with inner apostrophes, masked profanity ("f***", "sh*t", "f*cking"),
 // and money/number forms ("$5", "4,000", "3rd").
 const WORD = /[$€£]?[\p{L}\p{N}]+(?:[''*.,-][\p{L}\p{N}*]+)*\**%?|[$€£]?\*{2,}|\p{Extended_Pictographic}/gu;
