@@ -190,6 +190,14 @@ describe('reading the whole case', () => {
     expect(deadline.flags).toContain('urgent');
   });
 
+  it('reads no deadline in a message that says there is no hurry, unless a "but" brings one back', () => {
+    const past = coachText("The parcel was for my daughter's birthday on the 12th, but that's been and gone, so no rush at all. Is it lost?");
+    expect(past.flags).not.toContain('urgent');
+    expect(past.cues.filter((c) => c.label === 'urgent')).toEqual([]);
+    const still = coachText('No panic, but my visa appointment is tomorrow at 9am and the letter is still not in my portal.');
+    expect(still.flags).toContain('urgent');
+  });
+
   it('does not ping a supervisor for a merely frustrated customer', () => {
     const a = coachText('Ugh, still not working. This is the second time this week.');
     expect(a.emotion).toBe('frustrated');

@@ -70,6 +70,8 @@ const cache = new WeakMap<object, Lexicons>();
 export const TO_SELF = 'to_self';
 /** The kind of a safety_risk cue naming a danger where the customer is (flags.yaml, `danger`). */
 export const DANGER = 'danger';
+/** The kind of a flag blocker that lifts the flag for the whole message (flags.yaml, `waived_by`). */
+export const WAIVER = 'waiver';
 
 export function compileLexicons(content: Content): Lexicons {
   const hit = cache.get(content.emotion);
@@ -80,7 +82,7 @@ export function compileLexicons(content: Content): Lexicons {
     withPatternContext(file, key, () => new PhraseMatcher<L>(entries));
   const flagCues: PhraseEntry<Flag>[] = [];
   const flagNots: PhraseEntry<Flag>[] = [];
-  for (const [flag, entry] of Object.entries(content.flags) as [Flag, { cues: string[]; not: string[]; to_self?: string[]; danger?: string[] }][]) {
+  for (const [flag, entry] of Object.entries(content.flags) as [Flag, { cues: string[]; not: string[]; waived_by: string[]; to_self?: string[]; danger?: string[] }][]) {
     const add = (p: string, kind?: string) => {
       const fixed = p.startsWith('!');
       flagCues.push({ pattern: fixed ? p.slice(1) : p, label: flag, weight: 1, negatable: !fixed, ...(kind ? { kind } : {}) });
@@ -89,6 +91,7 @@ export function compileLexicons(content: Content): Lexicons {
     for (const p of entry.to_self ?? []) add(p, TO_SELF);
     for (const p of entry.danger ?? []) add(p, DANGER);
     flagNots.push(...fromList(flag, entry.not));
+    flagNots.push(...entry.waived_by.map((pattern) => ({ pattern, label: flag, weight: 1, negatable: false, kind: WAIVER })));
   }
   const parts = {
     emotion: build(f.emotion, 'emotion', fromWeights(content.emotion)),

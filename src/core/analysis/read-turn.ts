@@ -6,7 +6,7 @@
 import { EMOTIONS, FLAGS, STAGES, type Emotion, type Flag, type Stage } from '../taxonomy.ts';
 import { tokenize, type Token } from '../text/tokens.ts';
 import type { PhraseMatch } from '../text/phrase-matcher.ts';
-import { DANGER, matchTurn, TO_SELF, type Lexicons, type TurnMatches } from './lexicon.ts';
+import { DANGER, matchTurn, TO_SELF, WAIVER, type Lexicons, type TurnMatches } from './lexicon.ts';
 import type { Cue } from './cue.ts';
 
 export interface SurfaceSignals {
@@ -63,6 +63,23 @@ function isInsult(lex: Lexicons, tokens: Token[], i: number): number {
   const m = lex.insults.match(tokens.slice(i, i + 4));
   const hit = m.find((x) => x.startTok === 0);
   return hit ? hit.endTok : 0;
+}
+
+/**
+ * How close a "but" must follow a waiver to take it back: "no rush on the rest of the ticket
+ * but I need the certificate by Friday" puts it seven words on.
+ */
+const WAIVER_BUT_REACH = 8;
+
+/** Flags the customer lifts for the whole message ("not urgent", "no rush at all"). */
+function waivedFlags(blockers: readonly PhraseMatch<Flag>[], tokens: readonly Token[]): Set<Flag> {
+  const out = new Set<Flag>();
+  for (const b of blockers) {
+    if (b.entry.kind !== WAIVER) continue;
+    const after = tokens.slice(b.endTok, b.endTok + WAIVER_BUT_REACH);
+    if (!after.some((t) => t.norm === 'but')) out.add(b.entry.label);
+  }
+  return out;
 }
 
 /** Finds insults aimed at a person; profanity about a thing is left to intensity. */
@@ -162,11 +179,13 @@ export function readTurn(lex: Lexicons, text: string, turn: number, reported = f
   }
 
   const blockers = found.flagBlockers;
+  const waived = waivedFlags(blockers, tokens);
   const riskToSelf: Cue[] = [];
   const danger: Cue[] = [];
   for (const m of found.flags) {
     if (m.negated) continue;
     const flag = m.entry.label;
+    if (waived.has(flag)) continue;
     // A blocker that overlaps the cue means the cue is about something else.
     if (blockers.some((b) => b.entry.label === flag && b.startTok <= m.endTok && b.endTok >= m.startTok)) continue;
     const c = cue(m, 'flag', flag, 1);

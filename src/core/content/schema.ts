@@ -60,7 +60,11 @@ export const EmotionLexiconSchema = z.object(
 export const StageLexiconSchema = z.object(
   Object.fromEntries(STAGES.map((s) => [s, weights])) as Record<(typeof STAGES)[number], typeof weights>,
 );
-const flagEntry = z.object({ cues: z.array(text).min(3), not: z.array(text).default([]) });
+/**
+ * `waived_by`: words with which the customer lifts the flag for the whole message ("no rush at
+ * all"); a "but" just after keeps it ("no panic, but the appointment is tomorrow").
+ */
+const flagEntry = z.object({ cues: z.array(text).min(3), not: z.array(text).default([]), waived_by: z.array(text).default([]) });
 /**
  * safety_risk has three kinds of cue: a threat to someone else (`cues`), met with a boundary;
  * words of despair or self-harm (`to_self`), met with care; and a danger where the customer is
