@@ -55,8 +55,8 @@ function fromWeights<L extends string>(map: Partial<Record<L, Record<string, num
   return out;
 }
 
-function fromList<L extends string>(label: L, list: readonly string[], negatable = false): PhraseEntry<L>[] {
-  return list.map((pattern) => ({ pattern, label, weight: 1, negatable }));
+function fromList<L extends string>(label: L, list: readonly string[], negatable = false, kind?: string): PhraseEntry<L>[] {
+  return list.map((pattern) => ({ pattern, label, weight: 1, negatable, ...(kind ? { kind } : {}) }));
 }
 
 /**
@@ -91,7 +91,7 @@ export function compileLexicons(content: Content): Lexicons {
     for (const p of entry.to_self ?? []) add(p, TO_SELF);
     for (const p of entry.danger ?? []) add(p, DANGER);
     flagNots.push(...fromList(flag, entry.not));
-    flagNots.push(...entry.waived_by.map((pattern) => ({ pattern, label: flag, weight: 1, negatable: false, kind: WAIVER })));
+    flagNots.push(...fromList(flag, entry.waived_by, false, WAIVER));
   }
   const parts = {
     emotion: build(f.emotion, 'emotion', fromWeights(content.emotion)),

@@ -228,7 +228,10 @@ export class PhraseMatcher<L extends string = string> {
     for (const entry of entries) {
       for (const alt of splitTop(entry.pattern.trim(), '|')) {
         const slots = parseAlternative(alt, entry.pattern);
-        compiled.push({ entry, slots, id: compiled.length, second: secondWords(slots), first: firstWords(slots, entry.pattern), group: 0, need: requiredWords(slots) });
+        const second = secondWords(slots);
+        // A phrase indexed on its first two words has its second proved by the lookup.
+        const need = requiredWords(slots.slice(second !== undefined ? 2 : 1));
+        compiled.push({ entry, slots, id: compiled.length, second, first: firstWords(slots, entry.pattern), group: 0, need });
       }
     }
     this.compiled = compiled;
@@ -363,11 +366,12 @@ export class PhraseMatcher<L extends string = string> {
  * A quick test that rules out most phrases before the general matcher: a phrase with a gap
  * after its first word ("i ~ cancel* ~ account") is tried at every "i", and the index on
  * word pairs cannot narrow it. Each later slot that must take one of a few plain words needs
- * one of them somewhere in the text; the three shortest such lists are checked.
+ * one of them somewhere in the text; the three shortest such lists are checked. `later` is the
+ * slots that no index lookup has already proved.
  */
-function requiredWords(slots: Slot[]): number[][] {
+function requiredWords(later: Slot[]): number[][] {
   const out: number[][] = [];
-  for (const slot of slots.slice(1)) {
+  for (const slot of later) {
     // A long list would cost more to check than the matcher it saves.
     if (slot.kind === 'group' && !slot.optional && slot.alts.length === 0 && slot.words.size > 0 && slot.words.size <= 6) out.push([...slot.words]);
   }
