@@ -20,7 +20,7 @@ import type { Engine } from '../engine.ts';
 import { requestContext, type Logger } from '../log.ts';
 import { randomUUID } from 'node:crypto';
 import { adviceSummary, APOLOGY } from '../core/channel/present.ts';
-import { ACTIONS, adviceBlocks, adviceMetadata, compactAdviceBlocks, HELP_TEXT, homeView, pingBlocks, reviewBlocks, wordingBlocks } from './blocks.ts';
+import { ACTIONS, adviceBlocks, adviceMetadata, compactAdviceBlocks, HELP_TEXT, homeView, pingBlocks, preEncoded, reviewBlocks, wordingBlocks } from './blocks.ts';
 import { SupervisorPings, type CaseAddress } from './supervisor-pings.ts';
 import { slackDrillId, slackDrills } from './slack-drills.ts';
 
@@ -131,8 +131,8 @@ export function createSlackApp(deps: SlackDeps): { app: App; mode: SlackReceiver
     const muted = agent ? (await store.preferences.get('slack', agent)).muted : false;
     const message = (a: Advice) => ({
       text: adviceSummary(a),
-      blocks: muted ? compactAdviceBlocks(a, caseId) : adviceBlocks(a, caseId),
-      metadata: adviceMetadata(a, caseId),
+      blocks: preEncoded(muted ? compactAdviceBlocks(a, caseId) : adviceBlocks(a, caseId)),
+      metadata: preEncoded(adviceMetadata(a, caseId)),
     });
     const posted = await client.chat.postMessage({ channel: where.channel, thread_ts: where.thread, ...message(advice) });
     // The model's tailored advice replaces the message in place when it arrives; the agent

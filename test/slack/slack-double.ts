@@ -37,7 +37,7 @@ export class SlackDouble {
       req.on('end', async () => {
         const path = (req.url ?? '').split('?')[0]!;
         const method = path.startsWith('/api/') ? path.slice(5) : path.startsWith('/respond/') ? 'response_url' : path;
-        const body = parseBody(raw, String(req.headers['content-type'] ?? ''));
+        const body = parseBody(raw, String(req.headers['content-type'] ?? ''), this.record);
         const call = { method, body, at: Date.now() };
         if (this.record) this.calls.push(call);
         this.onCall?.(call);
@@ -112,13 +112,18 @@ export class SlackDouble {
   }
 }
 
-/** The Web API client sends form fields, with blocks and metadata as JSON strings. */
-function parseBody(raw: string, type: string): Record<string, unknown> {
+/**
+ * The Web API client sends form fields, with blocks and metadata as JSON strings. Those are
+ * decoded for the call log only: the bench keeps none and reads plain fields, and decoding
+ * every reply's blocks would bill the bench's own process for the size of each target's
+ * messages, a cost the real Slack bears on its own machines.
+ */
+function parseBody(raw: string, type: string, decodeJson: boolean): Record<string, unknown> {
   if (raw === '') return {};
   if (type.includes('application/json')) return JSON.parse(raw) as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const [k, v] of new URLSearchParams(raw)) {
-    out[k] = /^[[{]/.test(v) ? safeJson(v) : v;
+    out[k] = decodeJson && /^[[{]/.test(v) ? safeJson(v) : v;
   }
   return out;
 }

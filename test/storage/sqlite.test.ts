@@ -85,10 +85,10 @@ describe('sqlite group commit', () => {
   it('commits the writes of one event-loop turn together, and a failing write rolls back alone', async () => {
     const s = sqliteStore(join(root, 'group', 'defuse.sqlite'));
     const begins: string[] = [];
-    const exec = s.db.db.exec.bind(s.db.db);
-    s.db.db.exec = (sql: string) => {
+    const prepare = s.db.prepare.bind(s.db);
+    s.db.prepare = (sql: string) => {
       if (sql.startsWith('BEGIN')) begins.push(sql);
-      exec(sql);
+      return prepare(sql);
     };
     const results = await Promise.allSettled([
       s.cases.append('a', entry('first')),

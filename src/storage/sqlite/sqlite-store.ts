@@ -45,15 +45,24 @@ export class SqliteDb {
 
   /** Runs `fn` in one IMMEDIATE transaction (the write lock is taken up front). */
   tx<T>(fn: () => T): T {
-    this.db.exec('BEGIN IMMEDIATE');
+    this.control('BEGIN IMMEDIATE');
     try {
       const out = fn();
-      this.db.exec('COMMIT');
+      this.control('COMMIT');
       return out;
     } catch (err) {
-      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      if (this.db.isTransaction) this.control('ROLLBACK');
       throw err;
     }
+  }
+
+  /**
+   * Transaction control through statements prepared once: exec() parses its SQL on every
+   * call, and a reply runs these a handful of times (its writes share a transaction, each in
+   * a savepoint).
+   */
+  private control(sql: 'BEGIN IMMEDIATE' | 'COMMIT' | 'ROLLBACK' | 'SAVEPOINT write' | 'RELEASE write' | 'ROLLBACK TO write'): void {
+    this.prepare(sql).run();
   }
 
   /**
@@ -90,13 +99,13 @@ export class SqliteDb {
     try {
       this.tx(() => {
         for (const w of batch) {
-          this.db.exec('SAVEPOINT write');
+          this.control('SAVEPOINT write');
           try {
             results.push({ ok: true, value: w.fn() });
-            this.db.exec('RELEASE write');
+            this.control('RELEASE write');
           } catch (err) {
-            this.db.exec('ROLLBACK TO write');
-            this.db.exec('RELEASE write');
+            this.control('ROLLBACK TO write');
+            this.control('RELEASE write');
             results.push({ ok: false, err });
           }
         }
