@@ -4,8 +4,8 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { createRequire } from 'node:module';
 import { contentKey, readSnapshot, writeSnapshot } from './content-snapshot.ts';
+import { parseYaml } from './yaml.ts';
 import type { z } from 'zod';
 import { ContentError } from '../core/errors.ts';
 import {
@@ -42,7 +42,7 @@ class Collector {
     try {
       const source = readFileSync(path, 'utf8');
       // Trained models are large JSON: JSON.parse reads them far faster than a YAML parser.
-      raw = rel.endsWith('.json') ? JSON.parse(source) : yamlParser()(source, { uniqueKeys: true });
+      raw = rel.endsWith('.json') ? JSON.parse(source) : parseYaml(source, { uniqueKeys: true });
     } catch (err) {
       const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file is missing' : (err as Error).message.split('\n')[0];
       this.problems.push({ file: rel, message: why ?? 'unreadable' });
@@ -58,14 +58,6 @@ class Collector {
     }
     return result.data;
   }
-}
-
-type YamlParse = (source: string, options: { uniqueKeys: boolean }) => unknown;
-let yamlParse: YamlParse | undefined;
-/** The YAML parser is loaded only when a file must be parsed: a start from a snapshot never needs it. */
-function yamlParser(): YamlParse {
-  yamlParse ??= (createRequire(import.meta.url)('yaml') as { parse: YamlParse }).parse;
-  return yamlParse;
 }
 
 /**

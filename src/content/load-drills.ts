@@ -5,7 +5,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { parseYaml } from './yaml.ts';
 import { z } from 'zod';
 import { compileMoves, compileRemedies, MOVES, remediesIn, type DrillCatalog, type Move } from '../core/drill/catalog.ts';
 import { checkScenario, ScenarioSchema, type Scenario } from '../core/drill/scenario.ts';
@@ -25,7 +25,7 @@ export function loadDrills(dir: string = DEFAULT_PROMPTS_DIR): DrillCatalog {
   const problems: string[] = [];
   const readYaml = (file: string): unknown => {
     try {
-      return parse(readFileSync(join(root, file), 'utf8'), { uniqueKeys: true });
+      return parseYaml(readFileSync(join(root, file), 'utf8'), { uniqueKeys: true });
     } catch (err) {
       problems.push(`drills/${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file is missing' : (err as Error).message.split('\n')[0]}`);
       return undefined;

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { parseYaml } from './yaml.ts';
 import { z } from 'zod';
 import { LlmReadingSchema } from '../core/llm/llm-reading.ts';
 import type { LlmPrompts } from '../core/llm/prompt.ts';
@@ -45,7 +45,7 @@ export function loadLlmPrompts(dir: string = DEFAULT_PROMPTS_DIR): LlmPrompts {
   if (examplesFile !== undefined) {
     let raw: unknown;
     try {
-      raw = parse(examplesFile);
+      raw = parseYaml(examplesFile);
     } catch (err) {
       problems.push(`llm/examples.yaml: ${(err as Error).message.split('\n')[0]}`);
     }
