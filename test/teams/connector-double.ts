@@ -27,6 +27,7 @@ export class ConnectorDouble {
   private server: Server | undefined;
   private seq = 0;
   url = '';
+  /** Keep no call log and decode no bodies (a long benchmark would only grow it). */
   record = true;
   onCall: ((c: ConnectorCall) => void) | undefined;
 
@@ -42,9 +43,12 @@ export class ConnectorDouble {
         const id = m?.[3] ? decodeURIComponent(m[3]) : undefined;
         const kind: ConnectorCall['kind'] =
           sub === 'activities' && req.method === 'POST' ? (id ? 'reply' : 'send') : sub === 'activities' && req.method === 'PUT' ? 'update' : sub === 'members' && req.method === 'GET' ? 'member' : 'other';
+        // Decoded for the call log only: the bench keeps none and reads the path, and decoding
+        // every reply would bill the bench's own process for the size of each target's
+        // activities (Defuse's carry a card and the advice), a cost the real connector bears.
         let body: Record<string, unknown> = {};
         try {
-          body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+          body = raw && this.record ? (JSON.parse(raw) as Record<string, unknown>) : {};
         } catch {
           body = { unparsed: raw };
         }
