@@ -22,15 +22,6 @@ const REPLY_TIMEOUT_MS = 1000;
 const RESTART_DELAY_MS = 1000;
 /** Threads that die before they ever answer, in a row, before the event loop keeps the work for good. */
 const MAX_FAILED_STARTS = 5;
-/**
- * Cases up to this many characters are read on the event loop. Reading a short message takes
- * about a tenth of a millisecond, less than the hand-off costs: encoding the case, waking the
- * thread and decoding its advice took 80-100 µs more CPU per reading than reading it here
- * (20 messages in flight, npm run bench's messages), and on a two-core machine that CPU is
- * what bounds throughput. Past this size a reading holds the loop for a millisecond or more
- * (a 1,000-character message takes about 0.6 ms), and the thread earns its cost.
- */
-export const INLINE_MAX_CHARS = 1500;
 
 interface Pending {
   resolve: (a: Advice) => void;
@@ -58,12 +49,8 @@ export class ThreadedAnalyser implements Analyser {
   readonly started: Promise<boolean>;
   private onStarted: (ok: boolean) => void = () => undefined;
 
-  /** Cases up to this many characters are read on the event loop (INLINE_MAX_CHARS). */
-  private readonly inlineMaxChars: number;
-
-  constructor(inline: OfflineAnalyser, options: { promptsDir?: string; log: Logger; onReading?: (on: 'thread' | 'event_loop') => void; inlineMaxChars?: number }) {
+  constructor(inline: OfflineAnalyser, options: { promptsDir?: string; log: Logger; onReading?: (on: 'thread' | 'event_loop') => void }) {
     this.inline = inline;
-    this.inlineMaxChars = options.inlineMaxChars ?? INLINE_MAX_CHARS;
     this.onReading = options.onReading ?? (() => undefined);
     this.promptsDir = options.promptsDir;
     this.log = options.log;
@@ -121,7 +108,7 @@ export class ThreadedAnalyser implements Analyser {
   }
 
   async analyse(turns: readonly Turn[], context: AnalyseContext): Promise<Advice> {
-    if (!this.ready || !this.worker || caseLength(turns) <= this.inlineMaxChars) return this.readHere(turns, context);
+    if (!this.ready || !this.worker) return this.readHere(turns, context);
     const id = this.nextId++;
     this.queue.push({ id, turns, ...(context.caseId !== undefined ? { caseId: context.caseId } : {}), shown: [...context.shownWordings], notices: [...(context.notices ?? [])] });
     if (this.queue.length === 1) setImmediate(() => this.send());
@@ -185,10 +172,4 @@ export class ThreadedAnalyser implements Analyser {
     this.answerPendingInline();
     if (worker) await worker.terminate();
   }
-}
-
-function caseLength(turns: readonly Turn[]): number {
-  let n = 0;
-  for (const t of turns) n += t.text.length;
-  return n;
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { INLINE_MAX_CHARS, ThreadedAnalyser } from '../../src/analysis-thread/threaded-analyser.ts';
+import { ThreadedAnalyser } from '../../src/analysis-thread/threaded-analyser.ts';
 import { createLogger } from '../../src/log.ts';
 import { testEngine } from '../helpers/engine.ts';
 
@@ -25,10 +25,9 @@ afterEach(async () => {
 });
 
 const readings: string[] = [];
-/** Every case goes to the thread unless told otherwise (short ones are read on the event loop by default). */
-function analyser(inlineMaxChars = 0): ThreadedAnalyser {
+function analyser(): ThreadedAnalyser {
   readings.length = 0;
-  open = new ThreadedAnalyser(engine.offline, { log, onReading: (on) => readings.push(on), inlineMaxChars });
+  open = new ThreadedAnalyser(engine.offline, { log, onReading: (on) => readings.push(on) });
   return open;
 }
 
@@ -44,19 +43,6 @@ describe('the analyser on its own thread', () => {
     });
     expect(readings.filter((on) => on === 'thread')).toHaveLength(cases.length);
     expect(readings).not.toContain('event_loop');
-  });
-
-  it('reads a short case on the event loop and sends a long one to the thread', async () => {
-    const a = analyser(INLINE_MAX_CHARS);
-    expect(await a.started).toBe(true);
-    const short = engine.coach.readInput({ text: 'where is my parcel, it is a week late' }).turns;
-    const longText = Array.from({ length: 40 }, (_, i) => `Turn ${i}: this is the third time I am asking about the refund and nobody answers.`).join('\n');
-    const long = engine.coach.readInput({ text: longText }).turns;
-    expect(long.reduce((n, t) => n + t.text.length, 0)).toBeGreaterThan(INLINE_MAX_CHARS);
-    expect(await a.analyse(short, { shownWordings: new Set() })).toEqual(engine.offline.analyseSync(short, { shownWordings: new Set() }));
-    expect(readings).toEqual(['event_loop']);
-    expect(await a.analyse(long, { shownWordings: new Set() })).toEqual(engine.offline.analyseSync(long, { shownWordings: new Set() }));
-    expect(readings).toEqual(['event_loop', 'thread']);
   });
 
   it('rejects a case it cannot read with the same error as the event loop, and keeps going', async () => {
