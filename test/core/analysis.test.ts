@@ -198,6 +198,20 @@ describe('reading the whole case', () => {
     expect(still.flags).toContain('urgent');
   });
 
+  it('reads no deadline in a date a calm customer tells, or in the time of a threat, but does when a calm customer asks by a date', () => {
+    const told = coachText("Hi, I'm travelling with a folding wheelchair on flight LX 1612 on 4 Aug. The wheelchair isn't on my booking yet. Booking ref QZ7K2P.");
+    expect(told.emotion).toBe('calm');
+    expect(told.flags).not.toContain('urgent');
+    expect(told.cues.filter((c) => c.label === 'urgent')).toEqual([]);
+    const asked = coachText('Hello, could you please send the signed contract by Friday? Our lawyers need it for the closing.');
+    expect(asked.emotion).toBe('calm');
+    expect(asked.flags).toContain('urgent');
+    const threat = coachText("You're a f***ing parasite, all of you. I'll be at your office at 9 tomorrow and we'll see how brave you are face to face.");
+    expect(threat.emotion).toBe('hostile');
+    expect(threat.flags).toContain('safety_risk');
+    expect(threat.flags).not.toContain('urgent');
+  });
+
   it('does not ping a supervisor for a merely frustrated customer', () => {
     const a = coachText('Ugh, still not working. This is the second time this week.');
     expect(a.emotion).toBe('frustrated');

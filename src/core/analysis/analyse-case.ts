@@ -118,6 +118,20 @@ function withoutEchoedTimes(r: TurnReading, turns: readonly Turn[], at: number):
   return { ...r, flags, cues: r.cues.filter((c) => !(c.signal === 'flag' && c.label === 'urgent')) };
 }
 
+/**
+ * When a date or time in the latest turn is no deadline pressed on the agent. Said by a calm
+ * customer who is explaining, weighing an offer, agreeing or signing off ("my flight on 4 Aug",
+ * "I'll hear back within 5 days, thanks"), it is a fact of the case; a calm customer asking for
+ * something by a time still presses one. In a hostile outburst ("I'll be at your office at 9
+ * tomorrow") it is when a threat falls due, and the threat is what the agent must meet. On the
+ * tuning sets the flag was wrong 17 times and right 6 in the first group, wrong 13 times and
+ * right once in the second.
+ */
+function deadlineWithoutPressure(emotion: Emotion, stage: Stage): boolean {
+  if (emotion === 'hostile') return stage === 'venting';
+  return emotion === 'calm' && stage !== 'seeking' && stage !== 'venting';
+}
+
 export function analyseCase(lex: Lexicons, input: readonly Turn[]): CaseReading {
   const turns = mergeCustomerRuns(input);
   const customer: CustomerTurnReading[] = [];
@@ -163,11 +177,12 @@ export function analyseCase(lex: Lexicons, input: readonly Turn[]): CaseReading 
   if (sinceCustomer.length > 0) lastAgentSteps = [...new Set(sinceCustomer.flatMap((a) => a.steps))];
 
   const history = customer.map((c) => ({ turn: c.turn, emotion: c.emotionReading.emotion, intensity: c.emotionReading.intensity }));
-  const flags = FLAGS.filter((f) => latest.flags.has(f));
   const notices: string[] = [];
   let emotion = latest.emotionReading.emotion;
   let intensity = latest.emotionReading.intensity;
   let stage = latest.stageId;
+  const unhurried = deadlineWithoutPressure(emotion, stage);
+  const flags = FLAGS.filter((f) => latest.flags.has(f) && !(f === 'urgent' && unhurried));
   const calmedAt = turns.findLastIndex((t) => t.role === 'note' && t.signal === 'calmed');
   if (calmedAt > latest.turn) {
     const c = calmedReading(emotion, intensity, stage, calmedAt);
@@ -182,7 +197,7 @@ export function analyseCase(lex: Lexicons, input: readonly Turn[]): CaseReading 
   const cues = latest.cues.filter(
     (c) =>
       (c.signal === 'emotion' && c.label === emotion) ||
-      c.signal === 'flag' ||
+      (c.signal === 'flag' && flags.includes(c.label as Flag)) ||
       (c.signal === 'stage' && c.label === stage),
   );
   return {
