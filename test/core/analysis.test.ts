@@ -137,6 +137,14 @@ describe('reading the whole case', () => {
     expect(threat.emotion).toBe('hostile');
     expect(threat.step).toBe('boundary');
     expect(threat.escalate.notify).toBe(true);
+    // Violence planned against someone is a threat to others, never read as a danger the
+    // customer is in: no "get somewhere safe" lines for it.
+    for (const text of ["You broke my late wife's piano. If I see that driver again I'll break his hands.", 'I hope your office burns down with all of you in it.']) {
+      const a = coachText(text);
+      expect(a.flags, text).toContain('safety_risk');
+      expect(a.step, text).toBe('boundary');
+      for (const w of a.say) expect(DANGER_LINES.has(w.text) || SELF_HARM_LINES.has(w.text), w.text).toBe(false);
+    }
   });
 
   it('meets a danger where the customer is with the people who can act, in words for a danger', () => {
