@@ -9,9 +9,10 @@
  * one row each. `--repeats 3` averages three different splits (how the options were chosen);
  * `--confusion` adds the confusion tables of the first split. `--by-file` holds out one file at
  * a time instead (each file is another writer's cases: the models' figures on phrasing they
- * have never seen).
+ * have never seen); with `--train-only REGEX`, files whose name matches are trained on but
+ * never held out, so a run with them and one without score the same other files.
  *
- *   npm run train:cv -- [--k 5] [--repeats 1] [--by-file] [--baseline] [--confusion]
+ *   npm run train:cv -- [--k 5] [--repeats 1] [--by-file [--train-only REGEX]] [--baseline] [--confusion]
  *     [--optimiser adam|gd] [--epochs N] [--lr X] [--l2 X] [--l2-emotion X] [--l2-stage X]
  *     [--l2-behaviours X] [--min-count N] [--positive-weight X] [--word-weight X]
  *     [--min-word-effect X] [--emotion-words yes|no] [--stage-words yes|no]
@@ -32,6 +33,9 @@ const take = (name: string) => args.includes(name) && args.splice(args.indexOf(n
 const baseline = take('--baseline');
 const confusion = take('--confusion');
 const byFile = take('--by-file');
+const trainOnlyFlag = flag(args, '--train-only');
+if (trainOnlyFlag !== undefined && !byFile) throw new Error('--train-only needs --by-file');
+const trainOnly = trainOnlyFlag === undefined ? undefined : new RegExp(trainOnlyFlag);
 const base = baseline ? BASELINE_TRAIN_OPTIONS : DEFAULT_TRAIN_OPTIONS;
 
 type Setter = (o: TrainOptions, v: string) => TrainOptions;
@@ -79,7 +83,7 @@ process.stdout.write(`${byFile ? 'leave-one-file-out CV' : `${k}-fold CV${repeat
 process.stdout.write('emotion F1  emotion acc  stage acc  behaviours F1  options\n');
 for (const { o, label } of grid) {
   const started = performance.now();
-  const runs = Array.from({ length: repeats }, (_, i) => crossValidate(lex, files, o, k, i, byFile));
+  const runs = Array.from({ length: repeats }, (_, i) => crossValidate(lex, files, o, k, i, byFile, trainOnly));
   const r = runs[0]!;
   const m = meanOf(runs.map((x) => x.mean));
   const secs = ((performance.now() - started) / 1000).toFixed(1);

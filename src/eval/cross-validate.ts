@@ -74,8 +74,19 @@ function fnv1a(s: string): number {
  * cases, so this scores the models on phrasing they have never seen, which is what the
  * holdout sets and real agents bring. Its figures are computed over all held-out predictions
  * pooled (some files hold no drafts, others no emotions), and k is the number of files.
+ * `trainOnly` (by file only) names files that are always trained on and never held out: with
+ * and without them in evals/tuning, the other files' figures show whether new files help
+ * the models read other writers.
  */
-export function crossValidate(lex: Lexicons, files: readonly { name: string; jsonl: string }[], o: TrainOptions, k = 5, repeat = 0, byFile = false): CvReport {
+export function crossValidate(
+  lex: Lexicons,
+  files: readonly { name: string; jsonl: string }[],
+  o: TrainOptions,
+  k = 5,
+  repeat = 0,
+  byFile = false,
+  trainOnly?: RegExp,
+): CvReport {
   // By file, a case's fold is its file's place in the list.
   const folds = byFile ? undefined : assignFolds(files, k, repeat);
   if (byFile) k = files.length;
@@ -86,6 +97,7 @@ export function crossValidate(lex: Lexicons, files: readonly { name: string; jso
   const scores: CvScores[] = [];
   const pooled: CvReport['pooled'] = { emotion: [], stage: [], behaviours: [] };
   for (let held = 0; held < k; held++) {
+    if (byFile && trainOnly?.test(files[held]!.name)) continue;
     const train = {
       cases: ex.cases.filter((_, i) => cases[i]!.fold !== held),
       drafts: ex.drafts.filter((_, i) => drafts[i]!.fold !== held),
@@ -93,7 +105,7 @@ export function crossValidate(lex: Lexicons, files: readonly { name: string; jso
     const models = fitModels(train, `fold ${held}`, o);
     scores.push(score(withModels(lex, models), cases.filter((c) => c.fold === held), drafts.filter((d) => d.fold === held), pooled));
   }
-  const mean = (key: keyof CvScores) => scores.reduce((s, x) => s + x[key], 0) / k;
+  const mean = (key: keyof CvScores) => scores.reduce((s, x) => s + x[key], 0) / scores.length;
   return {
     k,
     folds: scores,

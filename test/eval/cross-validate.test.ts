@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { assignFolds } from '../../src/eval/cross-validate.ts';
+import { assignFolds, crossValidate } from '../../src/eval/cross-validate.ts';
+import { compileLexicons } from '../../src/core/analysis/lexicon.ts';
+import { DEFAULT_TRAIN_OPTIONS } from '../../src/eval/train.ts';
+import { testEngine } from '../helpers/engine.ts';
 import { fitLinear, type FitOptions, type Labelled } from '../../src/eval/fit.ts';
 
 const lines = (ids: string[]) => ids.map((id) => JSON.stringify({ id, raw: 'x' })).join('\n');
@@ -24,6 +27,33 @@ describe('cross-validation folds', () => {
     const dup = [{ name: 'c.jsonl', jsonl: lines(['x', 'y', 'x', 'z', 'w', 'v']) }];
     expect(assignFolds(dup, 3).size).toBe(5);
     expect(assignFolds(files, 5, 1)).not.toEqual(assignFolds(files, 5, 0));
+  });
+});
+
+describe('leave-one-file-out with files trained on only', () => {
+  const labelled = (prefix: string, texts: [string, string][]) =>
+    texts.map(([text, emotion], i) => JSON.stringify({ id: `${prefix}${i}`, turns: [{ role: 'customer', text }], labels: { emotion, stage: 'venting' } })).join('\n');
+  const texts: [string, string][] = [
+    ['This is ridiculous, nobody helps me!', 'angry'],
+    ['Thanks, that sorted it.', 'calm'],
+    ["I'm worried my flight leaves tomorrow and the passport hasn't come.", 'anxious'],
+    ['Why does the bill say estimated? I do not understand.', 'confused'],
+  ];
+  const files = [
+    { name: 'a.jsonl', jsonl: labelled('a', texts) },
+    { name: 'b.jsonl', jsonl: labelled('b', texts) },
+    { name: 'extra-new.jsonl', jsonl: labelled('n', texts) },
+  ];
+  const lex = compileLexicons({ ...testEngine().content, models: undefined });
+  const o = { ...DEFAULT_TRAIN_OPTIONS, epochs: 5 };
+
+  it('never holds out or scores a file it is told to train on only', () => {
+    const all = crossValidate(lex, files, o, 5, 0, true);
+    expect(all.folds).toHaveLength(3);
+    expect(all.pooled.emotion.some((p) => p.id.startsWith('n'))).toBe(true);
+    const some = crossValidate(lex, files, o, 5, 0, true, /^extra-/);
+    expect(some.folds).toHaveLength(2);
+    expect(some.pooled.emotion.map((p) => p.id).sort()).toEqual(['a0', 'a1', 'a2', 'a3', 'b0', 'b1', 'b2', 'b3']);
   });
 });
 
