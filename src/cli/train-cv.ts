@@ -83,7 +83,7 @@ process.stdout.write(`${byFile ? 'leave-one-file-out CV' : `${k}-fold CV${repeat
 process.stdout.write('emotion F1  emotion acc  stage acc  behaviours F1  options\n');
 for (const { o, label } of grid) {
   const started = performance.now();
-  const runs = Array.from({ length: repeats }, (_, i) => crossValidate(lex, files, o, k, i, byFile, trainOnly));
+  const runs = Array.from({ length: repeats }, (_, i) => crossValidate(lex, files, o, k, i, { byFile, trainOnly }));
   const r = runs[0]!;
   const m = meanOf(runs.map((x) => x.mean));
   const secs = ((performance.now() - started) / 1000).toFixed(1);

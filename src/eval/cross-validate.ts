@@ -84,9 +84,9 @@ export function crossValidate(
   o: TrainOptions,
   k = 5,
   repeat = 0,
-  byFile = false,
-  trainOnly?: RegExp,
+  split: { byFile?: boolean; trainOnly?: RegExp | undefined } = {},
 ): CvReport {
+  const { byFile = false, trainOnly } = split;
   // By file, a case's fold is its file's place in the list.
   const folds = byFile ? undefined : assignFolds(files, k, repeat);
   if (byFile) k = files.length;

@@ -48,10 +48,10 @@ describe('leave-one-file-out with files trained on only', () => {
   const o = { ...DEFAULT_TRAIN_OPTIONS, epochs: 5 };
 
   it('never holds out or scores a file it is told to train on only', () => {
-    const all = crossValidate(lex, files, o, 5, 0, true);
+    const all = crossValidate(lex, files, o, 5, 0, { byFile: true });
     expect(all.folds).toHaveLength(3);
     expect(all.pooled.emotion.some((p) => p.id.startsWith('n'))).toBe(true);
-    const some = crossValidate(lex, files, o, 5, 0, true, /^extra-/);
+    const some = crossValidate(lex, files, o, 5, 0, { byFile: true, trainOnly: /^extra-/ });
     expect(some.folds).toHaveLength(2);
     expect(some.pooled.emotion.map((p) => p.id).sort()).toEqual(['a0', 'a1', 'a2', 'a3', 'b0', 'b1', 'b2', 'b3']);
   });
