@@ -14,12 +14,13 @@
  *
  *   npm run train:cv -- [--k 5] [--repeats 1] [--by-file [--train-only REGEX]] [--baseline] [--confusion]
  *     [--optimiser adam|gd] [--epochs N] [--lr X] [--l2 X] [--l2-emotion X] [--l2-stage X]
- *     [--l2-behaviours X] [--min-count N] [--positive-weight X] [--word-weight X]
+ *     [--l2-behaviours X] [--l2-urgency X] [--min-count N] [--positive-weight X]
+ *     [--urgency-positive-weight X] [--word-weight X]
  *     [--min-word-effect X] [--emotion-words yes|no] [--stage-words yes|no]
  */
 import { compileLexicons } from '../core/analysis/lexicon.ts';
 import { loadContent, DEFAULT_PROMPTS_DIR } from '../content/load-content.ts';
-import { crossValidate, type CvScores } from '../eval/cross-validate.ts';
+import { crossValidate, meanScores } from '../eval/cross-validate.ts';
 import { BASELINE_TRAIN_OPTIONS, DEFAULT_TRAIN_OPTIONS, type TrainOptions } from '../eval/train.ts';
 import { readTrainingFileList } from '../eval/training-set.ts';
 import { singleLabel, type SingleLabelReport } from '../eval/metrics.ts';
@@ -55,12 +56,14 @@ const OPTIONS: Record<string, Setter> = {
   },
   '--epochs': (o, v) => ({ ...o, epochs: num(v) }),
   '--lr': (o, v) => ({ ...o, learningRate: num(v) }),
-  '--l2': (o, v) => ({ ...o, l2: { emotion: num(v), stage: num(v), behaviours: num(v) } }),
+  '--l2': (o, v) => ({ ...o, l2: { emotion: num(v), stage: num(v), behaviours: num(v), urgency: num(v) } }),
   '--l2-emotion': (o, v) => ({ ...o, l2: { ...o.l2, emotion: num(v) } }),
   '--l2-stage': (o, v) => ({ ...o, l2: { ...o.l2, stage: num(v) } }),
   '--l2-behaviours': (o, v) => ({ ...o, l2: { ...o.l2, behaviours: num(v) } }),
   '--min-count': (o, v) => ({ ...o, minCount: num(v) }),
-  '--positive-weight': (o, v) => ({ ...o, positiveWeight: num(v) }),
+  '--positive-weight': (o, v) => ({ ...o, positiveWeight: { ...o.positiveWeight, behaviours: num(v) } }),
+  '--urgency-positive-weight': (o, v) => ({ ...o, positiveWeight: { ...o.positiveWeight, urgency: num(v) } }),
+  '--l2-urgency': (o, v) => ({ ...o, l2: { ...o.l2, urgency: num(v) } }),
   '--word-weight': (o, v) => ({ ...o, wordWeight: num(v) }),
   '--min-word-effect': (o, v) => ({ ...o, minWordEffect: num(v) }),
   '--emotion-words': (o, v) => ({ ...o, words: { ...o.words, emotion: yes(v) } }),
@@ -80,25 +83,20 @@ const lex = compileLexicons(loadContent(DEFAULT_PROMPTS_DIR, { models: false }))
 const files = readTrainingFileList();
 const pct = (x: number) => (x * 100).toFixed(1).padStart(5);
 process.stdout.write(`${byFile ? 'leave-one-file-out CV' : `${k}-fold CV${repeats > 1 ? ` x ${repeats} splits` : ''}`} on evals/tuning (${baseline ? 'baseline' : 'shipped'} options, then the changes listed)\n`);
-process.stdout.write('emotion F1  emotion acc  stage acc  behaviours F1  options\n');
+process.stdout.write('emotion F1  emotion acc  stage acc  behaviours F1  flags F1  urgent F1  options\n');
 for (const { o, label } of grid) {
   const started = performance.now();
   const runs = Array.from({ length: repeats }, (_, i) => crossValidate(lex, files, o, k, i, { byFile, trainOnly }));
   const r = runs[0]!;
-  const m = meanOf(runs.map((x) => x.mean));
+  const m = meanScores(runs.map((x) => x.mean));
   const secs = ((performance.now() - started) / 1000).toFixed(1);
   process.stdout.write(
-    `${pct(m.emotionMacroF1)}       ${pct(m.emotionAccuracy)}        ${pct(m.stageAccuracy)}      ${pct(m.behavioursMicroF1)}          ${label.join(' ') || '-'}  (${secs} s)\n`,
+    `${pct(m.emotionMacroF1)}       ${pct(m.emotionAccuracy)}        ${pct(m.stageAccuracy)}      ${pct(m.behavioursMicroF1)}          ${pct(m.flagsMicroF1)}     ${pct(m.urgentF1)}     ${label.join(' ') || '-'}  (${secs} s)\n`,
   );
   if (confusion) {
     process.stdout.write(table('emotion', singleLabel(r.pooled.emotion, EMOTIONS)));
     process.stdout.write(table('stage', singleLabel(r.pooled.stage, STAGES)));
   }
-}
-
-function meanOf(xs: CvScores[]): CvScores {
-  const avg = (key: keyof CvScores) => xs.reduce((s, x) => s + x[key], 0) / xs.length;
-  return { emotionMacroF1: avg('emotionMacroF1'), emotionAccuracy: avg('emotionAccuracy'), stageAccuracy: avg('stageAccuracy'), behavioursMicroF1: avg('behavioursMicroF1') };
 }
 
 /** gold in rows, predicted in columns, with each class's F1. */

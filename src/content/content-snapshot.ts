@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Content } from '../core/content/schema.ts';
 
 /** Bump when the shape of Content changes: old snapshots are then ignored. */
-const FORMAT = 'defuse-content/2';
+const FORMAT = 'defuse-content/3';
 const DEFAULT_DIR = new URL('../../node_modules/.cache/defuse/', import.meta.url).pathname;
 
 export function snapshotDir(): string {

@@ -26,6 +26,7 @@ import {
 } from '../core/content/schema.ts';
 import { checkLexicons, checkStep } from '../core/content/check-content.ts';
 import { BEHAVIOURS, EMOTIONS, STAGES, STEPS, type Step } from '../core/taxonomy.ts';
+import { URGENCY } from '../core/analysis/learned.ts';
 
 export const DEFAULT_PROMPTS_DIR = new URL('../../prompts/', import.meta.url).pathname;
 
@@ -108,6 +109,7 @@ function validateContent(dir: string, withModels: boolean): Content {
     emotionModel: withModels ? c.read(CONTENT_FILES.emotionModel, LinearModelSchema(EMOTIONS)) : undefined,
     stageModel: withModels ? c.read(CONTENT_FILES.stageModel, LinearModelSchema(STAGES)) : undefined,
     behaviourModel: withModels ? c.read(CONTENT_FILES.behaviourModel, LinearModelSchema(BEHAVIOURS)) : undefined,
+    urgencyModel: withModels ? c.read(CONTENT_FILES.urgencyModel, LinearModelSchema(URGENCY)) : undefined,
   };
   const lexiconsRead = parts.emotion && parts.stage && parts.flags && parts.behaviours && parts.signals && parts.narration && parts.slots;
   if (lexiconsRead) {
@@ -125,7 +127,7 @@ function validateContent(dir: string, withModels: boolean): Content {
       signals: parts.signals!,
       narration: parts.narration!,
       slots: parts.slots!,
-      ...(withModels ? { models: { emotion: parts.emotionModel!, stage: parts.stageModel!, behaviours: parts.behaviourModel! } } : {}),
+      ...(withModels ? { models: { emotion: parts.emotionModel!, stage: parts.stageModel!, behaviours: parts.behaviourModel!, urgency: parts.urgencyModel! } } : {}),
     };
     return content;
   }

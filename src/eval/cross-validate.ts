@@ -10,7 +10,7 @@ import type { Lexicons } from '../core/analysis/lexicon.ts';
 import { compileModel } from '../core/analysis/linear-model.ts';
 import { decideBehaviours } from '../core/review/learned-behaviours.ts';
 import type { Turn } from '../core/case.ts';
-import { BEHAVIOURS, EMOTIONS, STAGES } from '../core/taxonomy.ts';
+import { BEHAVIOURS, EMOTIONS, FLAGS, STAGES } from '../core/taxonomy.ts';
 import type { EvalCase } from './case-format.ts';
 import { multiLabel, singleLabel } from './metrics.ts';
 import { fitModels, trainingExamples, type TrainedModels, type TrainOptions } from './train.ts';
@@ -21,6 +21,10 @@ export interface CvScores {
   emotionAccuracy: number;
   stageAccuracy: number;
   behavioursMicroF1: number;
+  /** Every flag of the latest turn, as the engine decides it: the lexicons and the urgency model. */
+  flagsMicroF1: number;
+  /** The one flag the urgency model decides. */
+  urgentF1: number;
 }
 
 export interface CvReport {
@@ -29,8 +33,10 @@ export interface CvReport {
   /** The mean over the folds. */
   mean: CvScores;
   /** Every held-out prediction, for the confusion tables. */
-  pooled: { emotion: Pair[]; stage: Pair[]; behaviours: { gold: string[]; pred: string[] }[] };
+  pooled: { emotion: Pair[]; stage: Pair[]; behaviours: Sets[]; flags: Sets[] };
 }
+
+type Sets = { gold: string[]; pred: string[] };
 
 type Pair = { gold: string; pred: string; id: string };
 
@@ -58,7 +64,14 @@ function scoresOf(p: CvReport['pooled']): CvScores {
     emotionAccuracy: e.accuracy,
     stageAccuracy: singleLabel(p.stage, STAGES).accuracy,
     behavioursMicroF1: multiLabel(p.behaviours, BEHAVIOURS).microF1,
+    ...flagScores(p.flags),
   };
+}
+
+function flagScores(flags: Sets[]): Pick<CvScores, 'flagsMicroF1' | 'urgentF1'> {
+  const r = multiLabel(flags, FLAGS);
+  const urgent = r.classes.find((x) => x.label === 'urgent')!;
+  return { flagsMicroF1: r.microF1, urgentF1: urgent.f1 };
 }
 
 const foldKey = (file: string, id: string) => `${file}\u0000${id}`;
@@ -95,7 +108,7 @@ export function crossValidate(
   const drafts = files.flatMap((f, i) => readTrainingDrafts(f.jsonl).map((d) => ({ ...d, fold: foldOf(i, d.id) })));
   const ex = trainingExamples(lex, cases, drafts, o);
   const scores: CvScores[] = [];
-  const pooled: CvReport['pooled'] = { emotion: [], stage: [], behaviours: [] };
+  const pooled: CvReport['pooled'] = { emotion: [], stage: [], behaviours: [], flags: [] };
   for (let held = 0; held < k; held++) {
     if (byFile && trainOnly?.test(files[held]!.name)) continue;
     const train = {
@@ -105,22 +118,27 @@ export function crossValidate(
     const models = fitModels(train, `fold ${held}`, o);
     scores.push(score(withModels(lex, models), cases.filter((c) => c.fold === held), drafts.filter((d) => d.fold === held), pooled));
   }
-  const mean = (key: keyof CvScores) => scores.reduce((s, x) => s + x[key], 0) / scores.length;
+  return { k, folds: scores, pooled, mean: byFile ? scoresOf(pooled) : meanScores(scores) };
+}
+
+/** The mean of each score over folds (or over repeated splits). */
+export function meanScores(xs: readonly CvScores[]): CvScores {
+  const avg = (key: keyof CvScores) => xs.reduce((s, x) => s + x[key], 0) / xs.length;
   return {
-    k,
-    folds: scores,
-    pooled,
-    mean: byFile ? scoresOf(pooled) : {
-      emotionMacroF1: mean('emotionMacroF1'),
-      emotionAccuracy: mean('emotionAccuracy'),
-      stageAccuracy: mean('stageAccuracy'),
-      behavioursMicroF1: mean('behavioursMicroF1'),
-    },
+    emotionMacroF1: avg('emotionMacroF1'),
+    emotionAccuracy: avg('emotionAccuracy'),
+    stageAccuracy: avg('stageAccuracy'),
+    behavioursMicroF1: avg('behavioursMicroF1'),
+    flagsMicroF1: avg('flagsMicroF1'),
+    urgentF1: avg('urgentF1'),
   };
 }
 
 function withModels(lex: Lexicons, m: TrainedModels): Lexicons {
-  return { ...lex, models: { emotion: compileModel(m.emotion), stage: compileModel(m.stage), behaviours: compileModel(m.behaviours) } };
+  return {
+    ...lex,
+    models: { emotion: compileModel(m.emotion), stage: compileModel(m.stage), behaviours: compileModel(m.behaviours), urgency: compileModel(m.urgency) },
+  };
 }
 
 function score(
@@ -129,15 +147,17 @@ function score(
   drafts: readonly { draft: string; behaviours: readonly string[] }[],
   pooled: CvReport['pooled'],
 ): CvScores {
-  const fold: CvReport['pooled'] = { emotion: [], stage: [], behaviours: [] };
+  const fold: CvReport['pooled'] = { emotion: [], stage: [], behaviours: [], flags: [] };
   for (const { c, turns } of cases) {
     const r = analyseCase(lex, turns);
     if (c.labels?.emotion) fold.emotion.push({ gold: c.labels.emotion, pred: r.emotion, id: c.id });
     if (c.labels?.stage) fold.stage.push({ gold: c.labels.stage, pred: r.stage, id: c.id });
+    if (c.labels?.flags) fold.flags.push({ gold: [...c.labels.flags], pred: [...r.flags] });
   }
   fold.behaviours = drafts.map((d) => ({ gold: [...d.behaviours], pred: decideBehaviours(lex.models!.behaviours, lex, d.draft).map((f) => f.id) }));
   pooled.emotion.push(...fold.emotion);
   pooled.stage.push(...fold.stage);
   pooled.behaviours.push(...fold.behaviours);
+  pooled.flags.push(...fold.flags);
   return scoresOf(fold);
 }

@@ -220,6 +220,19 @@ describe('reading the whole case', () => {
     expect(threat.flags).not.toContain('urgent');
   });
 
+  it('weighs a named day as a deadline when it presses, shows the day as the reason, and lists each cue once', () => {
+    const job = coachText('I start my new job Monday and I still have no phone, please help');
+    expect(job.flags).toContain('urgent');
+    expect(job.cues.filter((c) => c.label === 'urgent').map((c) => c.text)).toEqual(['Monday']);
+    const story = coachText("I got a letter on Monday saying the account was closed and I don't understand why.");
+    expect(story.flags).not.toContain('urgent');
+    expect(story.cues.filter((c) => c.label === 'urgent')).toEqual([]);
+    const party = coachText('Can you make sure it arrives by tomorrow? The party is tomorrow night.');
+    expect(party.flags).toContain('urgent');
+    const spans = party.cues.map((c) => `${c.label}@${c.start}-${c.end}`);
+    expect(new Set(spans).size).toBe(spans.length);
+  });
+
   it('does not ping a supervisor for a merely frustrated customer', () => {
     const a = coachText('Ugh, still not working. This is the second time this week.');
     expect(a.emotion).toBe('frustrated');

@@ -108,14 +108,34 @@ const words = (text: string) => tokenize(text).map((t) => t.norm).join(' ');
  * one of its cues was in the agent's turn just before.
  */
 function withoutEchoedTimes(r: TurnReading, turns: readonly Turn[], at: number): TurnReading {
-  const cues = r.flags.get('urgent');
   const before = turns[at - 1];
-  if (!cues || before?.role !== 'agent') return r;
+  if (before?.role !== 'agent') return r;
   const offered = ` ${words(before.text)} `;
-  if (!cues.every((c) => offered.includes(` ${words(c.text)} `))) return r;
+  const echoed = (c: Cue) => offered.includes(` ${words(c.text)} `);
+  const cues = r.flags.get('urgent');
+  const times = r.times.length > 0 && r.times.every(echoed) ? [] : r.times;
+  if (!cues || !cues.every(echoed)) return times === r.times ? r : { ...r, times };
   const flags = new Map(r.flags);
   flags.delete('urgent');
-  return { ...r, flags, cues: r.cues.filter((c) => !(c.signal === 'flag' && c.label === 'urgent')) };
+  return { ...r, flags, times, cues: r.cues.filter((c) => !(c.signal === 'flag' && c.label === 'urgent')) };
+}
+
+/**
+ * The latest turn with its urgency as the urgency model decided it (learned.ts). A flag is
+ * always shown with its reason: the lexicon's deadline cues, or else the times the turn
+ * names; a turn that names neither is never urgent.
+ */
+function withUrgency<R extends TurnReading>(r: R, urgent: boolean): R {
+  const ruleCues = r.flags.get('urgent');
+  const shown = urgent ? (ruleCues ?? (r.times.length > 0 ? r.times : undefined)) : undefined;
+  if (shown === ruleCues) return r;
+  const flags = new Map(r.flags);
+  const cues = r.cues.filter((c) => !(c.signal === 'flag' && c.label === 'urgent'));
+  if (shown) {
+    flags.set('urgent', shown);
+    cues.push(...shown);
+  } else flags.delete('urgent');
+  return { ...r, flags, cues };
 }
 
 /**
@@ -140,6 +160,7 @@ export function analyseCase(lex: Lexicons, input: readonly Turn[]): CaseReading 
   let sinceCustomer: AgentTurnReading[] = [];
   let lastAgentSteps: Step[] = [];
   let prior: Record<Emotion, number> | undefined;
+  let urgencyWeighed = false;
 
   const lastCustomer = turns.findLastIndex((t) => t.role === 'customer');
   turns.forEach((turn, i) => {
@@ -149,10 +170,11 @@ export function analyseCase(lex: Lexicons, input: readonly Turn[]): CaseReading 
       const steps = new Set(sinceCustomer.flatMap((a) => a.steps));
       const ruleStage = decideStage(r, ruleEmotion, { proposal: steps.has('resolve') || steps.has('handoff'), asked: steps.has('diagnose') });
       const agentStepsBefore = [...steps];
-      const { emotion: e, stage: stageId } = lex.models
+      const { emotion: e, stage: stageId, urgent } = lex.models
         ? learnedReading(lex.models, r, ruleEmotion, ruleStage, agentStepsBefore, customer.length, i === lastCustomer)
-        : { emotion: ruleEmotion, stage: ruleStage };
-      customer.push({ ...r, emotionReading: e, stageId, agentStepsBefore });
+        : { emotion: ruleEmotion, stage: ruleStage, urgent: undefined };
+      customer.push({ ...(urgent === undefined ? r : withUrgency(r, urgent)), emotionReading: e, stageId, agentStepsBefore });
+      if (urgent !== undefined) urgencyWeighed = true;
       prior = e.scores;
       lastAgentSteps = [...steps];
       sinceCustomer = [];
@@ -181,7 +203,8 @@ export function analyseCase(lex: Lexicons, input: readonly Turn[]): CaseReading 
   let emotion = latest.emotionReading.emotion;
   let intensity = latest.emotionReading.intensity;
   let stage = latest.stageId;
-  const unhurried = deadlineWithoutPressure(emotion, stage);
+  // The urgency model reads the emotion and stage itself; the rule is for the rules alone.
+  const unhurried = !urgencyWeighed && deadlineWithoutPressure(emotion, stage);
   const flags = FLAGS.filter((f) => latest.flags.has(f) && !(f === 'urgent' && unhurried));
   const calmedAt = turns.findLastIndex((t) => t.role === 'note' && t.signal === 'calmed');
   if (calmedAt > latest.turn) {
@@ -194,12 +217,18 @@ export function analyseCase(lex: Lexicons, input: readonly Turn[]): CaseReading 
     notices.push("This doesn't read as English. The offline coach understands English only, so take this reading with care.");
   }
   // Cues shown to the agent: what drove the emotion, flags and stage in the latest turn.
-  const cues = latest.cues.filter(
-    (c) =>
+  // Two lexicon entries may find the same words ("before Saturday"): the agent sees them once.
+  const seen = new Set<string>();
+  const cues = latest.cues.filter((c) => {
+    const shown =
       (c.signal === 'emotion' && c.label === emotion) ||
       (c.signal === 'flag' && flags.includes(c.label as Flag)) ||
-      (c.signal === 'stage' && c.label === stage),
-  );
+      (c.signal === 'stage' && c.label === stage);
+    const key = `${c.signal}:${c.label}:${c.start}:${c.end}`;
+    if (!shown || seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
   return {
     turns,
     customer,

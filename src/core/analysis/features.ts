@@ -65,6 +65,19 @@ export function readingFeatures(r: TurnReading, e: EmotionReading, ctx: FeatureC
   return f;
 }
 
+/**
+ * The urgency model's features: the named ones and how many times and hurries the turn names
+ * (flags.yaml, urgent `times`; three say no more than two).
+ */
+export function urgencyFeatures(named: Features, r: TurnReading): Features {
+  if (r.times.length === 0) return named;
+  const f = new Map(named);
+  f.set(TIMES, Math.min(r.times.length, 3));
+  return f;
+}
+
+const TIMES = 'times';
+
 /** All features by name, as training sees them; inference reads the same through compiledLogits. */
 export function turnFeatures(r: TurnReading, e: EmotionReading, ctx: FeatureContext, groups: readonly string[]): Features {
   const f: Features = groups.includes('readings') ? readingFeatures(r, e, ctx) : new Map([['bias', 1]]);

@@ -39,7 +39,12 @@ export interface Lexicons {
 function compiledModels(content: Content): Pick<Lexicons, 'models' | 'modelsFrom'> {
   if (!content.models) return {};
   return {
-    models: { emotion: compileModel(content.models.emotion), stage: compileModel(content.models.stage), behaviours: compileModel(content.models.behaviours) },
+    models: {
+      emotion: compileModel(content.models.emotion),
+      stage: compileModel(content.models.stage),
+      behaviours: compileModel(content.models.behaviours),
+      urgency: compileModel(content.models.urgency),
+    },
     modelsFrom: content.models,
   };
 }
@@ -70,6 +75,8 @@ const cache = new WeakMap<object, Lexicons>();
 export const TO_SELF = 'to_self';
 /** The kind of a safety_risk cue naming a danger where the customer is (flags.yaml, `danger`). */
 export const DANGER = 'danger';
+/** The kind of an urgent entry that names a time for the urgency model to weigh (flags.yaml, `times`). */
+export const TIME = 'time';
 /** The kind of a flag blocker that lifts the flag for the whole message (flags.yaml, `waived_by`). */
 export const WAIVER = 'waiver';
 
@@ -82,7 +89,7 @@ export function compileLexicons(content: Content): Lexicons {
     withPatternContext(file, key, () => new PhraseMatcher<L>(entries));
   const flagCues: PhraseEntry<Flag>[] = [];
   const flagNots: PhraseEntry<Flag>[] = [];
-  for (const [flag, entry] of Object.entries(content.flags) as [Flag, { cues: string[]; not: string[]; waived_by: string[]; to_self?: string[]; danger?: string[] }][]) {
+  for (const [flag, entry] of Object.entries(content.flags) as [Flag, { cues: string[]; not: string[]; waived_by: string[]; to_self?: string[]; danger?: string[]; times?: string[] }][]) {
     const add = (p: string, kind?: string) => {
       const fixed = p.startsWith('!');
       flagCues.push({ pattern: fixed ? p.slice(1) : p, label: flag, weight: 1, negatable: !fixed, ...(kind ? { kind } : {}) });
@@ -90,6 +97,7 @@ export function compileLexicons(content: Content): Lexicons {
     for (const p of entry.cues) add(p);
     for (const p of entry.to_self ?? []) add(p, TO_SELF);
     for (const p of entry.danger ?? []) add(p, DANGER);
+    for (const p of entry.times ?? []) add(p, TIME);
     flagNots.push(...fromList(flag, entry.not));
     flagNots.push(...fromList(flag, entry.waived_by, false, WAIVER));
   }

@@ -6,7 +6,7 @@
 import { EMOTIONS, FLAGS, STAGES, type Emotion, type Flag, type Stage } from '../taxonomy.ts';
 import { tokenize, type Token } from '../text/tokens.ts';
 import type { PhraseMatch } from '../text/phrase-matcher.ts';
-import { DANGER, matchTurn, TO_SELF, WAIVER, type Lexicons, type TurnMatches } from './lexicon.ts';
+import { DANGER, matchTurn, TIME, TO_SELF, WAIVER, type Lexicons, type TurnMatches } from './lexicon.ts';
 import type { Cue } from './cue.ts';
 
 export interface SurfaceSignals {
@@ -34,6 +34,11 @@ export interface TurnReading {
   riskToSelf: Cue[];
   /** Those of riskToSelf that name a danger where the customer is, not despair. */
   danger: Cue[];
+  /**
+   * Times and hurries named in the turn (flags.yaml, urgent `times`), not lifted by a waiver or
+   * a `not` entry. They set no flag: the urgency model weighs them (learned.ts).
+   */
+  times: Cue[];
 }
 
 const zero = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
@@ -182,12 +187,17 @@ export function readTurn(lex: Lexicons, text: string, turn: number, reported = f
   const waived = waivedFlags(blockers, tokens);
   const riskToSelf: Cue[] = [];
   const danger: Cue[] = [];
+  const times: Cue[] = [];
   for (const m of found.flags) {
     if (m.negated) continue;
     const flag = m.entry.label;
     if (waived.has(flag)) continue;
     // A blocker that overlaps the cue means the cue is about something else.
     if (blockers.some((b) => b.entry.label === flag && b.startTok <= m.endTok && b.endTok >= m.startTok)) continue;
+    if (m.entry.kind === TIME) {
+      times.push(cue(m, 'flag', flag, 0.5));
+      continue;
+    }
     const c = cue(m, 'flag', flag, 1);
     if (m.entry.kind === TO_SELF || m.entry.kind === DANGER) riskToSelf.push(c);
     if (m.entry.kind === DANGER) danger.push(c);
@@ -221,5 +231,5 @@ export function readTurn(lex: Lexicons, text: string, turn: number, reported = f
     intensifiers: found.intensifiers.filter((m) => !m.negated).length,
     elongated,
   };
-  return { turn, text, reported, emotion, stage, flags, cues, signals, abuse, riskToSelf, danger };
+  return { turn, text, reported, emotion, stage, flags, cues, signals, abuse, riskToSelf, danger, times };
 }

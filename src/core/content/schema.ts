@@ -71,9 +71,16 @@ const flagEntry = z.object({ cues: z.array(text).min(3), not: z.array(text).defa
  * (`danger`: gas, fire, medicine running out), met with the people who can act now.
  */
 const safetyEntry = flagEntry.extend({ to_self: z.array(text).min(3), danger: z.array(text).min(3) });
+/**
+ * urgent also lists `times`: words that name a time or a hurry ("on Monday", "by the 25th",
+ * "tonight"). They do not set the flag: the learned urgency model (models/urgency.json)
+ * decides whether a time presses on the agent, and these are the words it points at.
+ */
+const urgentEntry = flagEntry.extend({ times: z.array(text).min(3) });
 export const FlagLexiconSchema = z.object({
   ...(Object.fromEntries(FLAGS.map((f) => [f, flagEntry])) as Record<(typeof FLAGS)[number], typeof flagEntry>),
   safety_risk: safetyEntry,
+  urgent: urgentEntry,
 });
 export const BehaviourLexiconSchema = z.object(
   Object.fromEntries(BEHAVIOURS.map((b) => [b, weights])) as Record<(typeof BEHAVIOURS)[number], typeof weights>,
@@ -134,6 +141,7 @@ export const CONTENT_FILES = {
   emotionModel: 'models/emotion.json',
   stageModel: 'models/stage.json',
   behaviourModel: 'models/behaviours.json',
+  urgencyModel: 'models/urgency.json',
 } as const;
 
 export interface Content {
@@ -148,5 +156,5 @@ export interface Content {
   narration: z.infer<typeof NarrationSchema>;
   slots: z.infer<typeof SlotLexiconSchema>;
   /** The trained layer; left out only while training it (`npm run train`). */
-  models?: { emotion: LinearModel<Emotion>; stage: LinearModel<Stage>; behaviours: LinearModel<Behaviour> };
+  models?: { emotion: LinearModel<Emotion>; stage: LinearModel<Stage>; behaviours: LinearModel<Behaviour>; urgency: LinearModel<'urgent'> };
 }
