@@ -73,8 +73,8 @@ export async function startService(config: Config, log: Logger, now: () => Date 
           for (const e of escalations) metrics.escalations.inc({ reason: e.reason });
           bus.notify(escalations.length > 0 ? 'escalation' : 'advice');
         },
-        acknowledged: () => {
-          metrics.acknowledgements.inc();
+        acknowledged: (outcome) => {
+          metrics.acknowledgements.inc({ outcome });
           bus.notify('acknowledged');
         },
       },

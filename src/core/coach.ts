@@ -49,7 +49,8 @@ export interface CoachResult {
 /** Told what the coach concluded, for counting (metrics); never given any text. */
 export interface CoachObserver {
   advised(advice: Advice, channel: ChannelRef['channel'] | undefined, escalations: readonly EscalationRecord[]): void;
-  acknowledged(): void;
+  /** A supervisor took a case ("I'm on it") or dismissed its ping. */
+  acknowledged(outcome: 'taken' | 'dismissed'): void;
 }
 
 export interface CoachDeps {
@@ -192,15 +193,16 @@ export class Coach {
   }
 
   /**
-   * A supervisor takes the case: every open escalation of it is acknowledged by them. False
-   * when there was nothing left to take (another supervisor was first).
+   * A supervisor takes the case, or dismisses its ping: every open escalation of it is
+   * acknowledged by them, so nobody is pinged about it again. False when there was nothing
+   * left to take (another supervisor was first).
    */
-  async takeCase(caseId: string, by: string): Promise<boolean> {
+  async takeCase(caseId: string, by: string, outcome: 'taken' | 'dismissed' = 'taken'): Promise<boolean> {
     if (!this.deps.escalations) return false;
     const at = this.deps.now().toISOString();
     let took = false;
     for (const e of await this.deps.escalations.forCase(caseId)) if (await this.deps.escalations.acknowledge(caseId, e.reason, by, at)) took = true;
-    if (took) this.deps.observer?.acknowledged();
+    if (took) this.deps.observer?.acknowledged(outcome);
     return took;
   }
 

@@ -20,7 +20,9 @@ export function createMetrics() {
     inFlight: registry.add(new Gauge('defuse_turns_in_flight', 'Turns being handled right now (a graceful shutdown waits for these).')),
     advice: registry.add(new Counter('defuse_advice_total', 'Advice given, by channel, emotion, stage and next step.', ['channel', 'emotion', 'stage', 'step'] as const)),
     escalations: registry.add(new Counter('defuse_escalations_total', 'Escalations opened, by reason.', ['reason'] as const)),
-    acknowledgements: registry.add(new Counter('defuse_escalation_acknowledgements_total', 'Cases a supervisor took ("I\'m on it").')),
+    acknowledgements: registry.add(
+      new Counter('defuse_escalation_acknowledgements_total', 'Pings a supervisor answered: outcome "taken" ("I\'m on it") or "dismissed".', ['outcome'] as const),
+    ),
     drills: registry.add(new Counter('defuse_drills_total', 'Drills started, and how they ended (resolved, walkout, handoff, turn_limit, stopped).', ['event'] as const)),
     rateLimited: registry.add(new Counter('defuse_rate_limited_total', 'Turns refused by a usage limit, by scope (user or workspace).', ['scope'] as const)),
     readings: registry.add(new Counter('defuse_analysis_readings_total', 'Cases read, by where: on the analysis thread, or on the event loop (thread off, not ready yet, failed or late).', ['on'] as const)),

@@ -374,11 +374,15 @@ export function createSlackApp(deps: SlackDeps): { app: App; mode: SlackReceiver
         if (ch) await client.chat.postEphemeral({ channel: ch, user, text: 'Only supervisors can take this. If that should be you, ask to be added to this channel or to SUPERVISOR_SLACK_USERS.' });
         return;
       }
-      const took = await engine.coach.takeCase(caseId, user);
+      const took = await engine.coach.takeCase(caseId, user, dismiss ? 'dismissed' : 'taken');
       const where = await caseAddress(caseId);
       if (ch && ts) {
         const latest = await store.escalations.forCase(caseId);
-        const blocks = pingBlocks({ caseId, reasons: latest, summary: latest.at(-1)?.summary ?? '', permalink: undefined, agent: where?.agent, acknowledgedBy: user });
+        // The updated ping keeps its link to the case thread: the supervisor who took it needs it now.
+        const permalink = where
+          ? await client.chat.getPermalink({ channel: where.channel, message_ts: where.thread }).then((r) => r.permalink, () => undefined)
+          : undefined;
+        const blocks = pingBlocks({ caseId, reasons: latest, summary: latest.at(-1)?.summary ?? '', permalink, agent: where?.agent, acknowledgedBy: user });
         if (dismiss) blocks.splice(-1, 1, { type: 'context', elements: [{ type: 'mrkdwn', text: `Dismissed by <@${user}>` }] });
         await client.chat.update({ channel: ch, ts, text: dismiss ? `Dismissed by ${user}` : `${user} is on it`, blocks });
       }

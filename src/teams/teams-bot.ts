@@ -326,7 +326,7 @@ export class DefuseTeamsBot extends ActivityHandler {
       return { message: 'Only supervisors can take this. If that should be you, ask to be added to the supervisor channel or to SUPERVISOR_TEAMS_USERS.' };
     }
     const by = a.from?.name || userKey(a);
-    const took = await this.deps.engine.coach.takeCase(caseId, userKey(a));
+    const took = await this.deps.engine.coach.takeCase(caseId, userKey(a), dismiss ? 'dismissed' : 'taken');
     const where = await this.caseAddress(caseId);
     // The card the button was on is the ping: update it in place for everyone in the channel.
     const card = a.replyToId ? await this.pings.updatePing(ctx, a.replyToId, caseId, where?.agentName || undefined, by, dismiss) : undefined;

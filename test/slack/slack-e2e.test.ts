@@ -207,6 +207,66 @@ describe('Slack: supervisor pings', () => {
     expect(acked.every((e) => e.acknowledgedBy === 'U_SUP')).toBe(true);
   });
 
+  it('keeps the case link when a supervisor takes a ping, and dismissing one tells no agent', async () => {
+    h.slack.members.set('C_SUP', ['U_SUP']);
+    await slashCommand(h, 'supervise', 'U_SUP', 'C_SUP');
+    await h.slack.waitFor('response_url');
+    // Once a channel is set, only its members may move it: the agent is refused, nothing changes.
+    await slashCommand(h, 'supervise', 'U_AGENT', 'C_ELSEWHERE');
+    const [, refused] = await h.slack.waitFor('response_url', 2);
+    expect(JSON.stringify(refused!.body)).toContain('Only supervisors');
+    expect((await h.service.store.routes.get('slack', 'T1'))?.target).toEqual({ channel: 'C_SUP' });
+
+    // The agent's "Escalate" button alone opens a ping.
+    const first = nextTs();
+    await sendEvent(h, { type: 'app_mention', user: 'U_AGENT', text: `<@${BOT}> customer: where is my parcel, it was due Monday`, ts: first, channel: 'C_SUPPORT' });
+    await h.slack.waitFor('chat.postMessage');
+    const firstCase = `slack:T1:C_SUPPORT:${first}`;
+    await clickButton(h, ACTIONS.escalate, firstCase, 'U_AGENT', 'C_SUPPORT', '1700000001.000100');
+    const [ping] = await h.slack.waitFor('chat.postMessage', 1, (c) => body(c).channel === 'C_SUP');
+    expect(body(ping!).metadata?.event_payload).toMatchObject({ case_id: firstCase, reasons: 'agent_request' });
+
+    await clickButton(h, ACTIONS.onIt, firstCase, 'U_SUP', 'C_SUP', '1700000002.000100');
+    const [taken] = await h.slack.waitFor('chat.update');
+    const takenBlocks = JSON.stringify(body(taken!).blocks);
+    expect(takenBlocks).toContain(`https://acme.slack.com/archives/C_SUPPORT/p${first.replace('.', '')}`);
+    expect(takenBlocks).toContain('<@U_SUP> is on it');
+
+    // Dismissed: the ping says so, the escalation is closed (no re-ping), the agent hears nothing.
+    const second = nextTs();
+    await sendEvent(h, { type: 'app_mention', user: 'U_AGENT', text: `<@${BOT}> customer: I want your manager, now`, ts: second, channel: 'C_SUPPORT' });
+    await h.slack.waitFor('chat.postMessage', 2, (c) => body(c).channel === 'C_SUP');
+    const secondCase = `slack:T1:C_SUPPORT:${second}`;
+    await clickButton(h, ACTIONS.dismiss, secondCase, 'U_SUP', 'C_SUP', '1700000003.000100');
+    const [, dismissed] = await h.slack.waitFor('chat.update', 2);
+    expect(JSON.stringify(body(dismissed!).blocks)).toContain('Dismissed by <@U_SUP>');
+    expect((await h.service.store.escalations.forCase(secondCase)).every((e) => e.acknowledgedBy === 'U_SUP')).toBe(true);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(h.slack.of('chat.postMessage').some((c) => body(c).thread_ts === second && String(body(c).text).includes('on it'))).toBe(false);
+    const metrics = await (await fetch(`${h.base}/metrics`)).text();
+    expect(metrics).toMatch(/defuse_escalation_acknowledgements_total\{outcome="taken"\} 1/);
+    expect(metrics).toMatch(/defuse_escalation_acknowledgements_total\{outcome="dismissed"\} 1/);
+
+    // Off: the channel is no longer the escalation channel.
+    await slashCommand(h, 'supervise off', 'U_SUP', 'C_SUP');
+    await h.slack.waitFor('response_url', 3);
+    expect((await h.service.store.routes.get('slack', 'T1'))?.target).toEqual({ off: true });
+  });
+
+  it('lets a user listed in SUPERVISOR_SLACK_USERS register a channel they are not in', async () => {
+    await h.stop();
+    h = await startHarness({ SUPERVISOR_SLACK_USERS: 'U0BOSS01' });
+    h.slack.members.set('C_SUP', ['U_SUP']);
+    // With supervisors configured, nobody else may set even the first channel.
+    await slashCommand(h, 'supervise', 'U_AGENT', 'C_SUP');
+    const [refused] = await h.slack.waitFor('response_url');
+    expect(JSON.stringify(refused!.body)).toContain('Only supervisors');
+    expect(await h.service.store.routes.get('slack', 'T1')).toBeUndefined();
+    await slashCommand(h, 'supervise', 'U0BOSS01', 'C_SUP');
+    await h.slack.waitFor('response_url', 2);
+    expect((await h.service.store.routes.get('slack', 'T1'))?.target).toEqual({ channel: 'C_SUP' });
+  });
+
   it('tells the agent in the case thread when the ping cannot be posted', async () => {
     h.slack.members.set('C_SUP', ['U_SUP']);
     await slashCommand(h, 'supervise', 'U_SUP', 'C_SUP');

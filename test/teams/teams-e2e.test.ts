@@ -200,6 +200,42 @@ describe('Teams: supervisor pings', () => {
     await h.connector.waitFor((c) => String(c.body.text).includes('Only supervisors (members'));
   });
 
+  it('pings on the agent\'s "Escalate" button, lets a listed supervisor dismiss it, and tells no agent', async () => {
+    await h.stop();
+    h = await startTeamsHarness({ SUPERVISOR_TEAMS_USERS: '29:boss-1' });
+    const supConv = '19:supervisors@thread.tacv2';
+    const supWhere = { conversationId: `${supConv};messageid=900`, conversationType: 'channel' as const, teamId: '19:sup-team@thread.tacv2', user: '29:sup-1', userName: 'Sam Supervisor' };
+    h.connector.members.set('19:sup-team@thread.tacv2', ['29:sup-1']);
+    // With supervisors configured, an agent may not register even the first channel.
+    await h.post(message(h, 'supervise', { ...supWhere, user: '29:agent-2' }));
+    await h.connector.waitFor((c) => String(c.body.text).includes('Only supervisors'));
+    expect(await h.service.store.routes.get('teams', TENANT)).toBeUndefined();
+    // Listed in SUPERVISOR_TEAMS_USERS, not a member of the channel: may register it and act.
+    const boss = { ...supWhere, user: '29:boss-1', userName: 'Bo Boss' };
+    await h.post(message(h, '<at>Defuse</at> supervise', boss));
+    await h.connector.waitFor((c) => String(c.body.text).includes('Supervisor pings will come'));
+
+    // Teams HTML is read as text: tags dropped, entities decoded.
+    await h.post(message(h, '<p>my order is two weeks late &amp; nobody tells me anything</p>'));
+    const [reply] = await h.connector.waitFor((c) => c.kind === 'reply' && c.body.value !== undefined);
+    const caseId = caseOf(reply!);
+    const stored = await h.service.store.cases.get(caseId);
+    expect(stored?.turns[0]?.text).toBe('my order is two weeks late & nobody tells me anything');
+
+    await h.post(cardAction(h, 'escalate', caseId));
+    const [ping] = await h.connector.waitFor((c) => (c.kind === 'send' || c.kind === 'reply') && c.conversationId === supConv);
+    expect(ping!.body.value).toMatchObject({ event_type: 'defuse_escalation', case_id: caseId, reasons: ['agent_request'] });
+
+    const dismissed = await h.post(cardAction(h, 'dismiss', caseId, boss, ping!.returnedId!));
+    expect(JSON.stringify(JSON.parse(dismissed.body).value)).toContain('Dismissed by Bo Boss');
+    await h.connector.waitFor((c) => c.kind === 'update' && c.activityId === ping!.returnedId && textOf(c).includes('Dismissed by Bo Boss'));
+    expect((await h.service.store.escalations.forCase(caseId)).every((e) => e.acknowledgedBy === 'aad-29:boss-1')).toBe(true);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(h.connector.calls.some((c) => c.conversationId === 'a:personal-29:agent-1' && String(c.body.text).includes('is on it'))).toBe(false);
+    const metrics = await (await fetch(`${h.base}/metrics`)).text();
+    expect(metrics).toMatch(/defuse_escalation_acknowledgements_total\{outcome="dismissed"\} 1/);
+  });
+
   it('tells the agent when no supervisor channel is registered', async () => {
     await h.post(message(h, 'we will be taking you to small claims court over this'));
     const [told] = await h.connector.waitFor((c) => String(c.body.text).includes('No supervisor channel'));
