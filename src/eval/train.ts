@@ -1,8 +1,9 @@
 /**
  * Trains the learned layer (src/core/analysis/learned.ts) on labelled cases: a softmax over
- * emotions, one over stages, and a logistic per behaviour for draft review, each fitted by
- * src/eval/fit.ts, and a logistic for whether the latest turn is urgent. Deterministic: the same cases and lexicons always give the same weights,
- * so the shipped models can be checked against a fresh run (test/eval/train.test.ts).
+ * emotions, one over stages, a logistic per behaviour for draft review, and a logistic for
+ * whether the latest turn is urgent, each fitted by src/eval/fit.ts. Deterministic: the same
+ * cases and lexicons always give the same weights, so the shipped models can be checked
+ * against a fresh run (test/eval/train.test.ts).
  */
 import { analyseCase } from '../core/analysis/analyse-case.ts';
 import { replyFeaturesNamed, SINGLE_TURN, turnFeatures, urgencyFeatures, WORD_WEIGHT } from '../core/analysis/features.ts';

@@ -21,7 +21,7 @@ import { requestContext, type Logger } from '../log.ts';
 import { randomUUID } from 'node:crypto';
 import { adviceSummary, APOLOGY } from '../core/channel/present.ts';
 import { ACTIONS, adviceBlocks, adviceMetadata, compactAdviceBlocks, HELP_TEXT, homeView, pingBlocks, preEncoded, reviewBlocks, wordingBlocks } from './blocks.ts';
-import { SupervisorPings, type CaseAddress } from './supervisor-pings.ts';
+import { caseThreadLink, SupervisorPings, type CaseAddress } from './supervisor-pings.ts';
 import { slackDrillId, slackDrills } from './slack-drills.ts';
 
 export interface SlackDeps {
@@ -379,9 +379,7 @@ export function createSlackApp(deps: SlackDeps): { app: App; mode: SlackReceiver
       if (ch && ts) {
         const latest = await store.escalations.forCase(caseId);
         // The updated ping keeps its link to the case thread: the supervisor who took it needs it now.
-        const permalink = where
-          ? await client.chat.getPermalink({ channel: where.channel, message_ts: where.thread }).then((r) => r.permalink, () => undefined)
-          : undefined;
+        const permalink = where ? await caseThreadLink(client, where) : undefined;
         const blocks = pingBlocks({ caseId, reasons: latest, summary: latest.at(-1)?.summary ?? '', permalink, agent: where?.agent, acknowledgedBy: user });
         if (dismiss) blocks.splice(-1, 1, { type: 'context', elements: [{ type: 'mrkdwn', text: `Dismissed by <@${user}>` }] });
         await client.chat.update({ channel: ch, ts, text: dismiss ? `Dismissed by ${user}` : `${user} is on it`, blocks });

@@ -24,6 +24,14 @@ export interface CaseAddress {
   agent?: string | undefined;
 }
 
+/** The link to the case's thread for a ping, or undefined when Slack will not give one. */
+export function caseThreadLink(client: WebClient, where: CaseAddress): Promise<string | undefined> {
+  return client.chat.getPermalink({ channel: where.channel, message_ts: where.thread }).then(
+    (r) => r.permalink,
+    () => undefined,
+  );
+}
+
 export class SupervisorPings {
   private readonly store: Store;
   private readonly config: SlackConfig;
@@ -81,10 +89,7 @@ export class SupervisorPings {
     const escalations = await this.store.escalations.forCase(caseId);
     const plan = planPing(escalations, 'slack', this.now());
     if (plan.kind === 'none') return undefined;
-    const permalink = await client.chat
-      .getPermalink({ channel: where.channel, message_ts: where.thread })
-      .then((r) => r.permalink)
-      .catch(() => undefined);
+    const permalink = await caseThreadLink(client, where);
     const latest = escalations[escalations.length - 1]!;
     const facts = { caseId, reasons: escalations, summary: latest.summary, permalink, agent: where.agent };
     const text = `A case needs a supervisor: ${escalations.map((e) => e.reason).join(', ')}`;

@@ -160,7 +160,6 @@ export function analyseCase(lex: Lexicons, input: readonly Turn[]): CaseReading 
   let sinceCustomer: AgentTurnReading[] = [];
   let lastAgentSteps: Step[] = [];
   let prior: Record<Emotion, number> | undefined;
-  let urgencyWeighed = false;
 
   const lastCustomer = turns.findLastIndex((t) => t.role === 'customer');
   turns.forEach((turn, i) => {
@@ -174,7 +173,6 @@ export function analyseCase(lex: Lexicons, input: readonly Turn[]): CaseReading 
         ? learnedReading(lex.models, r, ruleEmotion, ruleStage, agentStepsBefore, customer.length, i === lastCustomer)
         : { emotion: ruleEmotion, stage: ruleStage, urgent: undefined };
       customer.push({ ...(urgent === undefined ? r : withUrgency(r, urgent)), emotionReading: e, stageId, agentStepsBefore });
-      if (urgent !== undefined) urgencyWeighed = true;
       prior = e.scores;
       lastAgentSteps = [...steps];
       sinceCustomer = [];
@@ -203,8 +201,9 @@ export function analyseCase(lex: Lexicons, input: readonly Turn[]): CaseReading 
   let emotion = latest.emotionReading.emotion;
   let intensity = latest.emotionReading.intensity;
   let stage = latest.stageId;
-  // The urgency model reads the emotion and stage itself; the rule is for the rules alone.
-  const unhurried = !urgencyWeighed && deadlineWithoutPressure(emotion, stage);
+  // With the models, the urgency model has weighed the latest turn, emotion and stage included;
+  // the rule is for the rules alone.
+  const unhurried = !lex.models && deadlineWithoutPressure(emotion, stage);
   const flags = FLAGS.filter((f) => latest.flags.has(f) && !(f === 'urgent' && unhurried));
   const calmedAt = turns.findLastIndex((t) => t.role === 'note' && t.signal === 'calmed');
   if (calmedAt > latest.turn) {
