@@ -107,6 +107,10 @@ export interface PingFacts {
   summary: string;
   /** The agent's display name, when Teams gave one. */
   agent: string | undefined;
+  /** A Teams link to the case's conversation, when the supervisor can open it. */
+  link?: string | undefined;
+  /** The case is in the agent's personal chat with Defuse, which nobody else can open. */
+  privateChat?: boolean;
   acknowledgedBy?: string | undefined;
   dismissed?: boolean;
 }
@@ -117,13 +121,15 @@ export function pingCard(p: PingFacts): Card {
     text(`🚨 **A case needs a supervisor**${agent}`, { size: 'Medium' }),
     text(p.reasons.map((r) => `- ${reasonLabel(r.reason)}`).join('\n')),
     text(plain(p.summary)),
-    text(`Case ${plain(p.caseId)}`, { size: 'Small', isSubtle: true }),
+    text(`Case ${plain(p.caseId)}${p.privateChat ? " · in the agent's private chat with Defuse: reach them directly" : ''}`, { size: 'Small', isSubtle: true }),
   ];
+  // The link stays after someone takes the case: that is when the supervisor needs it most.
+  const open: Element[] = p.link ? [{ type: 'Action.OpenUrl', title: 'Open the case', url: p.link }] : [];
   if (p.acknowledgedBy) {
     body.push(text(p.dismissed ? `Dismissed by ${plain(p.acknowledgedBy)}` : `✅ ${plain(p.acknowledgedBy)} is on it`, { color: 'Good' }));
-    return card(body);
+    return card(body, open);
   }
-  return card(body, [action("I'm on it", VERBS.onIt, p.caseId, 'positive'), action('Dismiss', VERBS.dismiss, p.caseId)]);
+  return card(body, [...open, action("I'm on it", VERBS.onIt, p.caseId, 'positive'), action('Dismiss', VERBS.dismiss, p.caseId)]);
 }
 
 export function helpCard(lines: string[], steps: { title: string; goal: string }[]): Card {

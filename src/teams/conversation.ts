@@ -16,6 +16,8 @@ export interface TeamsAddress {
   agent: string;
   /** The agent's display name, for the supervisor's card ('' when Teams gave none). */
   agentName: string;
+  /** Where a supervisor can open the case ('' when they cannot: see caseLink). */
+  link: string;
 }
 
 export function tenantOf(a: Partial<Activity>): string {
@@ -41,6 +43,7 @@ export function addressOf(a: Partial<Activity>, conversationId = a.conversation?
     bot: a.recipient?.id ?? '',
     agent: userKey(a),
     agentName: a.from?.name ?? '',
+    link: '',
   };
 }
 
@@ -57,6 +60,32 @@ export function referenceTo(address: Pick<TeamsAddress, 'tenant' | 'conversation
 export function channelRoot(conversationId: string): string {
   const i = conversationId.indexOf(';messageid=');
   return i === -1 ? conversationId : conversationId.slice(0, i);
+}
+
+/** The team's Microsoft 365 group id: Teams' link to a channel message needs it to find the team. */
+export function teamGroupOf(a: Partial<Activity>): string | undefined {
+  return (a.channelData as { team?: { aadGroupId?: string } } | undefined)?.team?.aadGroupId;
+}
+
+const TEAMS_LINK = 'https://teams.microsoft.com/l/message';
+
+/**
+ * A link to the case's conversation for the supervisor's ping, or '' where it would not open for
+ * them: an agent's personal chat with the bot is visible to nobody else. A channel case links to
+ * its reply chain; a group-chat case to the message that opened it (`messageId`).
+ */
+export function caseLink(where: Pick<TeamsAddress, 'conversation' | 'conversationType' | 'tenant'>, messageId: string, teamGroup?: string): string {
+  const enc = encodeURIComponent;
+  if (where.conversationType === 'channel') {
+    const root = /;messageid=(.+)$/.exec(where.conversation)?.[1];
+    if (!root) return '';
+    const group = teamGroup ? `&groupId=${enc(teamGroup)}` : '';
+    return `${TEAMS_LINK}/${enc(channelRoot(where.conversation))}/${enc(root)}?tenantId=${enc(where.tenant)}${group}&parentMessageId=${enc(root)}`;
+  }
+  if (where.conversationType === 'groupChat' && messageId !== '') {
+    return `${TEAMS_LINK}/${enc(where.conversation)}/${enc(messageId)}?context=${enc('{"contextType":"chat"}')}`;
+  }
+  return '';
 }
 
 export function threadOf(conversationId: string, rootActivityId: string): string {

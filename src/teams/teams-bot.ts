@@ -14,7 +14,7 @@ import type { Store } from '../core/ports/store.ts';
 import type { Engine } from '../engine.ts';
 import type { Logger } from '../log.ts';
 import { ADAPTIVE_CARD, adviceCard, helpCard, reviewCard, VERBS, wordingCard, type Card, type Verb } from './cards.ts';
-import { addressOf, channelCaseId, channelRoot, chatCasePrefix, messageText, referenceTo, teamIdOf, tenantOf, userKey, type TeamsAddress } from './conversation.ts';
+import { addressOf, caseLink, channelCaseId, channelRoot, chatCasePrefix, messageText, referenceTo, teamGroupOf, teamIdOf, tenantOf, userKey, type TeamsAddress } from './conversation.ts';
 import { TeamsPings } from './teams-pings.ts';
 import { TeamsDrills } from './teams-drills.ts';
 import type { CloudAdapter } from 'botbuilder';
@@ -200,6 +200,8 @@ export class DefuseTeamsBot extends ActivityHandler {
     if (fresh) await this.closeCurrentChatCase(ctx);
     const { id: caseId, opens } = await this.caseIdFor(ctx, fresh);
     const address = addressOf(a, a.conversation?.conversationType === 'channel' ? caseId.slice(`teams:${tenantOf(a)}:`.length) : a.conversation?.id);
+    // A chat case is named after the message that opened it (caseIdFor): the link points there.
+    address.link = caseLink(address, caseId.includes('#') ? caseId.slice(caseId.lastIndexOf('#') + 1) : '', teamGroupOf(a));
     const r = await this.deps.engine.coach.coachCase({ caseId, opensCase: opens, text, channel: { channel: 'teams', address } });
     const sent = await this.sendAdvice(ctx, caseId, r.advice);
     if (r.tailored && sent) this.updateWhenTailored(ctx, caseId, sent, r.tailored);
@@ -276,7 +278,7 @@ export class DefuseTeamsBot extends ActivityHandler {
     const c = await this.deps.store.cases.get(caseId);
     const a = c?.channel?.channel === 'teams' ? c.channel.address : undefined;
     if (!a?.conversation || !a.serviceUrl) return undefined;
-    return { tenant: '', conversationType: 'personal', channelId: 'msteams', bot: '', agent: '', agentName: '', ...a } as TeamsAddress;
+    return { tenant: '', conversationType: 'personal', channelId: 'msteams', bot: '', agent: '', agentName: '', link: '', ...a } as TeamsAddress;
   }
 
   /** A card button, from Action.Execute or its Action.Submit fallback. */
@@ -329,7 +331,7 @@ export class DefuseTeamsBot extends ActivityHandler {
     const took = await this.deps.engine.coach.takeCase(caseId, userKey(a), dismiss ? 'dismissed' : 'taken');
     const where = await this.caseAddress(caseId);
     // The card the button was on is the ping: update it in place for everyone in the channel.
-    const card = a.replyToId ? await this.pings.updatePing(ctx, a.replyToId, caseId, where?.agentName || undefined, by, dismiss) : undefined;
+    const card = a.replyToId ? await this.pings.updatePing(ctx, a.replyToId, caseId, where, by, dismiss) : undefined;
     if (took && !dismiss && where) await this.pings.tellAgent(where, `${by} (supervisor) is on it and will join you on this case.`);
     const message = dismiss ? 'Dismissed.' : took ? "Thanks, the agent knows you're on it." : 'This case was already taken.';
     return card ? { message, card } : { message };

@@ -98,7 +98,7 @@ export class TeamsPings {
     const plan = planPing(escalations, 'teams', this.deps.now());
     if (plan.kind === 'none') return undefined;
     const latest = escalations[escalations.length - 1]!;
-    const activity = pingActivity(caseId, escalations, latest.summary, where.agentName || undefined);
+    const activity = pingActivity(caseId, escalations, latest.summary, where);
     try {
       if (plan.kind === 'update') {
         const ref = parsePingRef(plan.ref);
@@ -138,9 +138,9 @@ export class TeamsPings {
   }
 
   /** Re-renders a ping card after "I'm on it" or "Dismiss". */
-  async updatePing(ctx: TurnContext, pingActivityId: string, caseId: string, agentName: string | undefined, by: string, dismissed: boolean): Promise<ReturnType<typeof pingCard>> {
+  async updatePing(ctx: TurnContext, pingActivityId: string, caseId: string, where: TeamsAddress | undefined, by: string, dismissed: boolean): Promise<ReturnType<typeof pingCard>> {
     const escalations = await this.deps.store.escalations.forCase(caseId);
-    const card = pingCard({ caseId, reasons: escalations, summary: escalations.at(-1)?.summary ?? '', agent: agentName, acknowledgedBy: by, dismissed });
+    const card = pingCard({ caseId, reasons: escalations, summary: escalations.at(-1)?.summary ?? '', ...caseFacts(where), acknowledgedBy: by, dismissed });
     await ctx.updateActivity({ type: 'message', id: pingActivityId, attachments: [{ contentType: ADAPTIVE_CARD, content: card }] });
     return card;
   }
@@ -153,11 +153,16 @@ export class TeamsPings {
   }
 }
 
-function pingActivity(caseId: string, reasons: EscalationRecord[], summary: string, agent: string | undefined) {
+/** Who the agent is and where the case can be opened, as the ping card shows them. */
+function caseFacts(where: TeamsAddress | undefined): { agent: string | undefined; link: string | undefined; privateChat: boolean } {
+  return { agent: where?.agentName || undefined, link: where?.link || undefined, privateChat: where?.conversationType === 'personal' };
+}
+
+function pingActivity(caseId: string, reasons: EscalationRecord[], summary: string, where: TeamsAddress) {
   return {
     type: 'message' as const,
     summary: `A case needs a supervisor: ${reasons.map((r) => reasonLabel(r.reason)).join(', ')}`,
-    attachments: [{ contentType: ADAPTIVE_CARD, content: pingCard({ caseId, reasons, summary, agent }) }],
+    attachments: [{ contentType: ADAPTIVE_CARD, content: pingCard({ caseId, reasons, summary, ...caseFacts(where) }) }],
     // For integrations, the same facts as Slack's defuse_escalation message metadata.
     value: { event_type: 'defuse_escalation', case_id: caseId, reasons: reasons.map((r) => r.reason) },
   };

@@ -96,6 +96,18 @@ describe('Teams: coaching', () => {
     expect(body.length).toBeLessThanOrEqual(4);
     expect(JSON.stringify(body)).not.toContain('Based on:');
     expect((await h.service.store.preferences.get('teams', 'aad-29:agent-1')).muted).toBe(true);
+
+    await h.post(message(h, 'unmute'));
+    await h.connector.waitFor((c) => c.kind === 'reply' && String(c.body.text).startsWith('Unmuted'));
+    expect((await h.service.store.preferences.get('teams', 'aad-29:agent-1')).muted).toBe(false);
+    // `coach <text>` reads the text after the command word, in full again.
+    await h.post(message(h, 'coach review my bill, you charged me twice and I want it fixed today'));
+    const full = await h.connector.waitFor((c) => c.kind === 'reply' && c.body.value !== undefined, 2);
+    const coached = full[1]!;
+    expect(JSON.stringify(cardOf(coached)!.body)).toContain('Based on:');
+    const turns = (await h.service.store.cases.get(caseOf(coached)))!.turns.filter((t) => t.role === 'customer');
+    expect(turns.at(-1)!.text).toBe('review my bill, you charged me twice and I want it fixed today');
+    expect(textOf(coached)).not.toContain('Draft check');
   });
 
   it('welcomes once when installed, and ignores activity types it does not handle', async () => {
@@ -163,6 +175,9 @@ describe('Teams: supervisor pings', () => {
     expect(ping!.body.value).toMatchObject({ event_type: 'defuse_escalation', reasons: ['threat_legal'] });
     expect(textOf(ping!)).toContain('A case needs a supervisor');
     expect(textOf(ping!)).toContain('Alex Agent');
+    // The case is in the agent's personal chat with the bot: no link a supervisor could not open.
+    expect(textOf(ping!)).toContain("in the agent's private chat with Defuse");
+    expect(JSON.stringify(cardOf(ping!)!.actions)).not.toContain('Action.OpenUrl');
     const caseId = (ping!.body.value as { case_id: string }).case_id;
     const pingId = ping!.returnedId!;
 
@@ -236,6 +251,65 @@ describe('Teams: supervisor pings', () => {
     expect(metrics).toMatch(/defuse_escalation_acknowledgements_total\{outcome="dismissed"\} 1/);
   });
 
+  it('links the ping to a channel case\'s reply chain, keeps the link once taken, and tells the agent in that thread', async () => {
+    const supConv = '19:supervisors@thread.tacv2';
+    const supWhere = { conversationId: `${supConv};messageid=900`, conversationType: 'channel' as const, teamId: '19:sup-team@thread.tacv2', user: '29:sup-1', userName: 'Sam Supervisor' };
+    h.connector.members.set('19:sup-team@thread.tacv2', ['29:sup-1']);
+    await h.post(message(h, '<at>Defuse</at> supervise', supWhere));
+    await h.connector.waitFor((c) => String(c.body.text).includes('Supervisor pings will come'));
+
+    const root = nextId();
+    const conv = `19:support@thread.tacv2;messageid=${root}`;
+    const where = { conversationId: conv, conversationType: 'channel' as const, teamId: '19:team@thread.tacv2', teamGroup: 'b1c2d3e4-0000-4000-8000-000000000001' };
+    await h.post(message(h, '<at>Defuse</at> customer says: get me your supervisor, I am done with you', where, { id: root }));
+    const [ping] = await h.connector.waitFor((c) => (c.kind === 'send' || c.kind === 'reply') && c.conversationId === supConv);
+    const open = (cardOf(ping!)!.actions as { type: string; title: string; url?: string }[])[0]!;
+    expect(open).toMatchObject({ type: 'Action.OpenUrl', title: 'Open the case' });
+    const url = new URL(open.url!);
+    expect(url.origin + url.pathname).toBe(`https://teams.microsoft.com/l/message/${encodeURIComponent('19:support@thread.tacv2')}/${root}`);
+    expect(Object.fromEntries(url.searchParams)).toEqual({ tenantId: TENANT, groupId: 'b1c2d3e4-0000-4000-8000-000000000001', parentMessageId: root });
+    expect(textOf(ping!)).not.toContain('private chat');
+
+    const caseId = (ping!.body.value as { case_id: string }).case_id;
+    await h.post(cardAction(h, 'on_it', caseId, supWhere, ping!.returnedId!));
+    const [updated] = await h.connector.waitFor((c) => c.kind === 'update' && c.activityId === ping!.returnedId);
+    expect(JSON.stringify(cardOf(updated!)!.actions)).toContain(open.url!);
+    expect(JSON.stringify(cardOf(updated!)!.actions)).not.toContain('on_it');
+    // The agent hears it where the case is: the channel's reply chain, not a private chat.
+    const [told] = await h.connector.waitFor((c) => String(c.body.text).includes('is on it'));
+    expect(told!.conversationId).toBe(conv);
+  });
+
+  it('registers a group chat with supervise, and coaches, continues and pings a group-chat case with a link to its first message', async () => {
+    const sup = { conversationId: '19:sup-chat@thread.v2', conversationType: 'groupChat' as const, user: '29:sup-1', userName: 'Sam Supervisor' };
+    h.connector.members.set('19:sup-chat@thread.v2', ['29:sup-1']);
+    await h.post(message(h, '<at>Defuse</at> supervise', sup));
+    await h.connector.waitFor((c) => String(c.body.text).includes('Supervisor pings will come'));
+    const route = await h.service.store.routes.get('teams', TENANT);
+    expect((route?.target as { reference: { conversation: { id: string } } }).reference.conversation.id).toBe('19:sup-chat@thread.v2');
+
+    const chat = { conversationId: '19:team-huddle@thread.v2', conversationType: 'groupChat' as const };
+    const first = message(h, '<at>Defuse</at> she says the fee is a rip-off and wants it back', chat);
+    await h.post(first);
+    const [reply] = await h.connector.waitFor((c) => c.kind === 'reply' && c.body.value !== undefined);
+    expect(reply!.conversationId).toBe('19:team-huddle@thread.v2');
+    const caseId = caseOf(reply!);
+    expect(caseId).toBe(`teams:${TENANT}:19:team-huddle@thread.v2#${String(first.id)}`);
+    // The next message from the same agent in the chat continues the case.
+    await h.post(message(h, '<at>Defuse</at> now: I want a manager on this call, right now', chat));
+    const both = await h.connector.waitFor((c) => c.kind === 'reply' && c.body.value !== undefined, 2);
+    expect(caseOf(both[1]!)).toBe(caseId);
+    expect(advice(both[1]!).trend.history).toHaveLength(2);
+
+    // The ping goes into the supervisors' chat, linking to the message that opened the case.
+    const [ping] = await h.connector.waitFor((c) => (c.kind === 'send' || c.kind === 'reply') && c.conversationId === '19:sup-chat@thread.v2' && c.body.value !== undefined);
+    expect(ping!.body.value).toMatchObject({ case_id: caseId, reasons: ['demands_manager'] });
+    const open = (cardOf(ping!)!.actions as { type: string; url?: string }[]).find((x) => x.type === 'Action.OpenUrl');
+    const url = new URL(open!.url!);
+    expect(url.pathname).toBe(`/l/message/${encodeURIComponent('19:team-huddle@thread.v2')}/${String(first.id)}`);
+    expect(JSON.parse(url.searchParams.get('context')!)).toEqual({ contextType: 'chat' });
+  });
+
   it('tells the agent when no supervisor channel is registered', async () => {
     await h.post(message(h, 'we will be taking you to small claims court over this'));
     const [told] = await h.connector.waitFor((c) => String(c.body.text).includes('No supervisor channel'));
@@ -285,6 +359,21 @@ describe('Teams: robustness', () => {
     await h.connector.waitFor((c) => c.kind === 'reply', 4);
   });
 
+  it('gives up on a connector that keeps refusing after a bounded number of retries, and goes on serving', async () => {
+    // Retry-After: 0 so the test need not wait; 8 refusals cover the reply and the apology,
+    // each tried once and retried three times. An unbounded retry would reach a 9th call, which succeeds.
+    h.connector.fail('reply', { status: 429, retryAfter: 0, times: 8 });
+    await h.post(message(h, 'my card was declined three times today'));
+    await new Promise((r) => setTimeout(r, 1500));
+    const refused = h.connector.calls.filter((c) => c.kind === 'reply');
+    expect(refused).toHaveLength(8);
+    expect(refused.every((c) => c.returnedId === undefined)).toBe(true);
+    expect(h.logs.some((l) => l.includes('teams turn failed') && l.includes('http_429'))).toBe(true);
+    await h.post(message(h, 'hello? is anyone there?'));
+    const [answered] = await h.connector.waitFor((c) => c.kind === 'reply' && c.returnedId !== undefined);
+    expect(answered!.body.value).toBeDefined();
+  });
+
   it('gives the agent a short apology when a turn fails, and logs its code without the text', async () => {
     await h.service.store.close();
     await h.post(message(h, 'my card was charged twice, secret-words-xyz'));
@@ -297,6 +386,13 @@ describe('Teams: robustness', () => {
 });
 
 describe('Teams: authentication', () => {
+  it('without MicrosoftAppId, runs unauthenticated and says so loudly at start', async () => {
+    const warning = h.logs.find((l) => l.includes('TEAMS ENDPOINT IS UNAUTHENTICATED'));
+    expect(warning).toBeDefined();
+    expect(JSON.parse(warning!)).toMatchObject({ level: 'warn' });
+    expect((await h.post(message(h, 'hello'))).status).toBe(200);
+  });
+
   it('with MicrosoftAppId set, refuses a request without a valid Bot Framework token (401)', async () => {
     const authed = await startTeamsHarness({
       MicrosoftAppId: '00000000-1111-2222-3333-444444444444',

@@ -40,6 +40,8 @@ export interface Where {
   user?: string;
   userName?: string;
   teamId?: string;
+  /** The team's Microsoft 365 group id (channelData.team.aadGroupId). */
+  teamGroup?: string;
 }
 
 /** A Teams message activity, shaped as Teams sends it. */
@@ -58,7 +60,7 @@ export function message(h: TeamsHarness, text: string, where: Where = {}, extra:
     text,
     textFormat: 'plain',
     locale: 'en-GB',
-    channelData: { tenant: { id: TENANT }, ...(where.teamId ? { team: { id: where.teamId }, channel: { id: where.conversationId?.split(';')[0] } } : {}) },
+    channelData: { tenant: { id: TENANT }, ...(where.teamId ? { team: { id: where.teamId, ...(where.teamGroup ? { aadGroupId: where.teamGroup } : {}) }, channel: { id: where.conversationId?.split(';')[0] } } : {}) },
     ...extra,
   };
 }
