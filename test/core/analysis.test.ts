@@ -39,6 +39,14 @@ describe('reading the customer', () => {
     expect(person.emotion).toBe('hostile');
   });
 
+  it('reads an insult the customer was given by someone else, or aimed at a thing, as no abuse of the agent', () => {
+    const told = 'The courier shouted at me through the window and then called me a stupid cow before driving off with my parcel.';
+    expect(coachTurns([{ role: 'customer', text: told }]).flags).not.toContain('abusive_language');
+    expect(coachText('he is calling me a stupid cow now and says he wants his money back, what do I do').flags).toContain('abusive_language');
+    expect(coachText('This printer is a piece of crap, it jams on every single page.').flags).not.toContain('abusive_language');
+    expect(coachText('Sorry, not you. The bot was useless, you have been great.').flags).not.toContain('abusive_language');
+  });
+
   it('finds a threat buried in the middle of a long paragraph', () => {
     const a = coachText(
       'I ordered the sofa in March and paid in full. The delivery window was missed twice. If this is not sorted by the end of the week I will be taking legal action, and I have kept every email. The sofa was meant to be for my daughter moving in.',

@@ -88,7 +88,7 @@ function waivedFlags(blockers: readonly PhraseMatch<Flag>[], tokens: readonly To
 }
 
 /** Finds insults aimed at a person; profanity about a thing is left to intensity. */
-function findAbuse(lex: Lexicons, found: TurnMatches, text: string, tokens: Token[], turn: number): Cue[] {
+function findAbuse(lex: Lexicons, found: TurnMatches, text: string, tokens: Token[], turn: number, reported: boolean): Cue[] {
   const cues: Cue[] = [];
   const add = (a: number, b: number) => cues.push({ ...span(text, tokens, a, b), turn, signal: 'flag', label: 'abusive_language', weight: 2 });
   for (let i = 0; i < tokens.length; i++) {
@@ -104,6 +104,7 @@ function findAbuse(lex: Lexicons, found: TurnMatches, text: string, tokens: Toke
     } else if (PEOPLE.has(w) && (tokens[i - 1]?.norm === 'you' || tokens[i - 1]?.norm === 'the' || tokens[i - 1]?.norm === 'your')) {
       target = i + 1;
     } else if (NARRATED_TARGET.test(w) && tokens[i + 1]?.norm === 'me') {
+      if (abuseSuffered(tokens, i, i + 2, reported)) continue;
       target = i + 2;
     } else if (w === 'what' && (tokens[i + 1]?.norm === 'a' || tokens[i + 1]?.norm === 'an')) {
       // "what a useless agent": an insult followed by a person word.
@@ -113,6 +114,8 @@ function findAbuse(lex: Lexicons, found: TurnMatches, text: string, tokens: Toke
       continue;
     }
     if (target < 0) continue;
+    // "Not you. The bot": a new sentence after "you" is aimed at whatever it names, not at the agent.
+    if (w !== 'your' && tokens[target]?.clauseStart && INSULT_FILLER.has(tokens[target]!.norm)) continue;
     let j = target;
     for (let k = 0; k < 6 && j < tokens.length; k++) {
       if (j > target && tokens[j]!.clauseStart) break;
@@ -132,12 +135,56 @@ function findAbuse(lex: Lexicons, found: TurnMatches, text: string, tokens: Toke
     const before = tokens.slice(Math.max(0, m.startTok - 4), m.startTok).map((t) => t.norm);
     if (before.some((w, k) => SELF.has(w) || (w === 'i' && before[k + 1] === 'am'))) continue;
     if (cues.some((c) => c.start <= tokens[m.startTok]!.start && c.end >= tokens[m.endTok - 1]!.end)) continue;
+    if (aimedAtThing(tokens, m.startTok)) continue;
+    if (insultSuffered(tokens, m.startTok, reported)) continue;
     add(m.startTok, m.endTok);
   }
   return cues;
 }
 
 const SELF = new Set(['im', 'myself']);
+
+/** Someone other than the customer, as the subject of "… swore at me", "… called me a cow". */
+const THIRD_PERSON = new Set([
+  'he', 'she', 'they', 'driver', 'engineer', 'courier', 'technician', 'staff', 'manager',
+  'guard', 'receptionist', 'cashier', 'officer', 'collector', 'neighbour', 'neighbor', 'landlord', 'man', 'woman', 'guy',
+]);
+
+/**
+ * "He swore at me and called me a silly cow", in the customer's own words, is abuse the customer
+ * suffered from someone else (a driver, an engineer), not abuse of the agent. Told by the agent
+ * ("he's calling me a cow"), the turn is reported and the customer is the one abusing. On the
+ * tuning sets every narrated "called me"/"swore at me" was labelled abuse, every first-hand one not.
+ */
+function abuseSuffered(tokens: readonly Token[], a: number, b: number, reported: boolean): boolean {
+  if (reported || !tokens.slice(a, b).some((t) => t.norm === 'me')) return false;
+  // "He's calling me…", "he's just called me…": happening now, so told by the agent of the customer.
+  if (/ing$/.test(tokens[a]!.norm)) return false;
+  // The subject may stand a few words back ("He swore at me on my own doorstep and called me…"), within the sentence.
+  for (let k = a - 1; k >= Math.max(0, a - 9); k--) {
+    if (THIRD_PERSON.has(tokens[k]!.norm)) return true;
+    if (tokens[k]!.clauseStart) break;
+  }
+  return false;
+}
+
+/** Whether an insult word is the end of "he called me a …" in the customer's own story. */
+function insultSuffered(tokens: readonly Token[], start: number, reported: boolean): boolean {
+  for (let k = Math.max(0, start - 5); k < start; k++) {
+    if (tokens[k]!.norm === 'called' && tokens[k + 1]?.norm === 'me' && abuseSuffered(tokens, k, k + 2, reported)) return true;
+  }
+  return false;
+}
+
+/** A thing, not a person, as the subject of "… is a piece of crap". */
+const THING_SUBJECT = new Set(['this', 'that', 'it', 'its', 'thing', 'app', 'website', 'site', 'system', 'dashboard', 'service', 'product', 'phone', 'device']);
+
+/** "This app is a piece of crap" names a thing; "this guy is a piece of work" a person. */
+function aimedAtThing(tokens: readonly Token[], start: number): boolean {
+  if (tokens[start]?.norm !== 'piece') return false;
+  const before = tokens.slice(Math.max(0, start - 4), start).map((t) => t.norm);
+  return before.some((w) => THING_SUBJECT.has(w)) && !before.some((w) => YOU.has(w) || PEOPLE.has(w));
+}
 
 function count(text: string, re: RegExp): number {
   return text.match(re)?.length ?? 0;
@@ -194,6 +241,7 @@ export function readTurn(lex: Lexicons, text: string, turn: number, reported = f
     if (waived.has(flag)) continue;
     // A blocker that overlaps the cue means the cue is about something else.
     if (blockers.some((b) => b.entry.label === flag && b.startTok <= m.endTok && b.endTok >= m.startTok)) continue;
+    if (flag === 'abusive_language' && (abuseSuffered(tokens, m.startTok, m.endTok, reported) || insultSuffered(tokens, m.startTok, reported))) continue;
     if (m.entry.kind === TIME) {
       times.push(cue(m, 'flag', flag, 0.5));
       continue;
@@ -206,7 +254,7 @@ export function readTurn(lex: Lexicons, text: string, turn: number, reported = f
     else flags.set(flag, [c]);
   }
 
-  const abuse = findAbuse(lex, found, text, tokens, turn);
+  const abuse = findAbuse(lex, found, text, tokens, turn, reported);
   if (abuse.length > 0) {
     const list = flags.get('abusive_language') ?? [];
     flags.set('abusive_language', [...list, ...abuse]);
