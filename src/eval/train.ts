@@ -126,6 +126,7 @@ export function trainingExamples(
     const last = r.customer[r.customer.length - 1]!;
     const ctx = {
       agentSteps: last.agentStepsBefore,
+      agentText: last.agentTextBefore,
       customerTurnIndex: r.customer.length - 1,
       ruleEmotion: last.emotionReading.emotion,
       ruleStage: last.stageId,

@@ -21,6 +21,8 @@ export interface CustomerTurnReading extends TurnReading {
   stageId: Stage;
   /** Steps the agent took between the customer's previous turn and this one. */
   agentStepsBefore: Step[];
+  /** What the agent said between the customer's previous turn and this one ('' when nothing). */
+  agentTextBefore: string;
 }
 
 export interface AgentTurnReading {
@@ -152,6 +154,14 @@ function deadlineWithoutPressure(emotion: Emotion, stage: Stage): boolean {
   return emotion === 'calm' && stage !== 'seeking' && stage !== 'venting';
 }
 
+/** What the agent said since the customer last spoke: notes are the agent's asides, not said to the customer. */
+function agentTextOf(since: readonly AgentTurnReading[], turns: readonly Turn[]): string {
+  return since
+    .filter((a) => turns[a.turn]!.role === 'agent')
+    .map((a) => turns[a.turn]!.text)
+    .join('\n');
+}
+
 export function analyseCase(lex: Lexicons, input: readonly Turn[]): CaseReading {
   const turns = mergeCustomerRuns(input);
   const customer: CustomerTurnReading[] = [];
@@ -169,10 +179,11 @@ export function analyseCase(lex: Lexicons, input: readonly Turn[]): CaseReading 
       const steps = new Set(sinceCustomer.flatMap((a) => a.steps));
       const ruleStage = decideStage(r, ruleEmotion, { proposal: steps.has('resolve') || steps.has('handoff'), asked: steps.has('diagnose') });
       const agentStepsBefore = [...steps];
+      const agentTextBefore = agentTextOf(sinceCustomer, turns);
       const { emotion: e, stage: stageId, urgent } = lex.models
-        ? learnedReading(lex.models, r, ruleEmotion, ruleStage, agentStepsBefore, customer.length, i === lastCustomer)
+        ? learnedReading(lex.models, r, ruleEmotion, ruleStage, agentStepsBefore, customer.length, i === lastCustomer, agentTextBefore)
         : { emotion: ruleEmotion, stage: ruleStage, urgent: undefined };
-      customer.push({ ...(urgent === undefined ? r : withUrgency(r, urgent)), emotionReading: e, stageId, agentStepsBefore });
+      customer.push({ ...(urgent === undefined ? r : withUrgency(r, urgent)), emotionReading: e, stageId, agentStepsBefore, agentTextBefore });
       prior = e.scores;
       lastAgentSteps = [...steps];
       sinceCustomer = [];

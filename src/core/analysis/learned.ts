@@ -38,8 +38,10 @@ export function learnedReading(
   customerTurnIndex: number,
   /** Only the latest turn's stage is ever shown; earlier turns keep the rules' stage. */
   latest = true,
+  /** What the agent said since the customer's previous turn. */
+  agentText = '',
 ): { emotion: EmotionReading; stage: Stage; urgent?: boolean } {
-  const ctx = { agentSteps, customerTurnIndex, ruleEmotion: rule.emotion, ruleStage };
+  const ctx = { agentSteps, customerTurnIndex, ruleEmotion: rule.emotion, ruleStage, agentText };
   const named = readingFeatures(r, rule, ctx);
   const words = models.emotion.usesWords || (latest && (models.stage.usesWords || models.urgency.usesWords)) ? tokenize(r.text) : [];
   let emotion = argmax(models.emotion.labels, compiledLogits(models.emotion, named, words, WORD_WEIGHT));
