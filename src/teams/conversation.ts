@@ -103,6 +103,12 @@ export function chatCasePrefix(a: Partial<Activity>): string {
   return `teams:${tenantOf(a)}:${a.conversation?.id ?? ''}#`;
 }
 
+/** The message a chat case opened with: chat case ids end in `#<its activity id>` ('' for a channel case). */
+export function chatCaseOpening(caseId: string): string {
+  const i = caseId.lastIndexOf('#');
+  return i === -1 ? '' : caseId.slice(i + 1);
+}
+
 /** Text as the agent typed it: without the bot's @mention and the HTML Teams wraps messages in. */
 export function messageText(a: Partial<Activity>): string {
   const raw = a.text ?? '';

@@ -14,7 +14,7 @@ import type { Store } from '../core/ports/store.ts';
 import type { Engine } from '../engine.ts';
 import type { Logger } from '../log.ts';
 import { ADAPTIVE_CARD, adviceCard, helpCard, reviewCard, VERBS, wordingCard, type Card, type Verb } from './cards.ts';
-import { addressOf, caseLink, channelCaseId, channelRoot, chatCasePrefix, messageText, referenceTo, teamGroupOf, teamIdOf, tenantOf, userKey, type TeamsAddress } from './conversation.ts';
+import { addressOf, caseLink, channelCaseId, channelRoot, chatCaseOpening, chatCasePrefix, messageText, referenceTo, teamGroupOf, teamIdOf, tenantOf, userKey, type TeamsAddress } from './conversation.ts';
 import { TeamsPings } from './teams-pings.ts';
 import { TeamsDrills } from './teams-drills.ts';
 import type { CloudAdapter } from 'botbuilder';
@@ -200,8 +200,7 @@ export class DefuseTeamsBot extends ActivityHandler {
     if (fresh) await this.closeCurrentChatCase(ctx);
     const { id: caseId, opens } = await this.caseIdFor(ctx, fresh);
     const address = addressOf(a, a.conversation?.conversationType === 'channel' ? caseId.slice(`teams:${tenantOf(a)}:`.length) : a.conversation?.id);
-    // A chat case is named after the message that opened it (caseIdFor): the link points there.
-    address.link = caseLink(address, caseId.includes('#') ? caseId.slice(caseId.lastIndexOf('#') + 1) : '', teamGroupOf(a));
+    address.link = caseLink(address, chatCaseOpening(caseId), teamGroupOf(a));
     const r = await this.deps.engine.coach.coachCase({ caseId, opensCase: opens, text, channel: { channel: 'teams', address } });
     const sent = await this.sendAdvice(ctx, caseId, r.advice);
     if (r.tailored && sent) this.updateWhenTailored(ctx, caseId, sent, r.tailored);
