@@ -36,42 +36,88 @@ export function probabilities(z: readonly number[]): number[] {
 
 /**
  * A model laid out for reading one turn without building feature names: word weights (and
- * those of clause-opening words) are indexed by the token's word id (tokens.ts) and pairs of
+ * those of clause-opening words) are found by the token's word id (tokens.ts) and pairs of
  * words by both ids, so scoring a long message allocates nothing per word. Gives exactly the
  * logits of `logits`.
+ * Every weight row sits in one flat array (packWeights), found by its offset.
  */
 export interface CompiledModel<L extends string = string> {
   labels: readonly L[];
   usesWords: boolean;
   named: ReadonlyMap<string, readonly number[]>;
-  /** By word id; a hole where the model has no weight for the word. */
-  words: readonly (Float64Array | undefined)[];
-  /** By pairKey(first id, second id). */
-  pairs: ReadonlyMap<number, Float64Array>;
-  /** By word id, for a word that opens a clause. */
-  starts: readonly (Float64Array | undefined)[];
+  /** All word, pair and clause-opener rows, labels.length numbers each. */
+  rows: Float64Array;
+  /** By word id, the offset of its row in `rows`; a hole where the model has no weight for the word. */
+  words: readonly (number | undefined)[];
+  /** By pairKey(first id, second id), the offset of the pair's row. */
+  pairs: ReadonlyMap<number, number>;
+  /** By word id, the offset of the row for a word that opens a clause. */
+  starts: readonly (number | undefined)[];
 }
 
 /** Word ids stay far below 2^21 (the lexicons and models hold a few thousand words). */
 const pairKey = (a: number, b: number) => a * 2_097_152 + b;
 
+/** A model's weights as two arrays: feature i's weights are rows[i * labels .. (i + 1) * labels). */
+export interface PackedWeights {
+  names: readonly string[];
+  rows: Float64Array;
+}
+
+const PACKED = new WeakMap<object, PackedWeights>();
+
+export function packWeights(m: LinearModel): PackedWeights {
+  const known = PACKED.get(m);
+  if (known) return known;
+  const n = m.labels.length;
+  const entries = Object.entries(m.weights);
+  const rows = new Float64Array(entries.length * n);
+  entries.forEach(([, w], i) => rows.set(w, i * n));
+  const packed = { names: entries.map(([name]) => name), rows };
+  PACKED.set(m, packed);
+  return packed;
+}
+
+/**
+ * A model read back packed (the content snapshot stores models so: JSON.parse and then
+ * Object.entries over some 40,000 keys took about 65 ms of the CLI's 300 ms start-up).
+ * compileModel reads the arrays; the weights object is built only if something asks for it.
+ */
+export function modelFromPacked<L extends string>(head: Omit<LinearModel<L>, 'weights'>, packed: PackedWeights): LinearModel<L> {
+  const n = head.labels.length;
+  let weights: Record<string, readonly number[]> | undefined;
+  const model: LinearModel<L> = {
+    ...head,
+    get weights() {
+      weights ??= Object.fromEntries(packed.names.map((name, i) => [name, Array.from(packed.rows.subarray(i * n, (i + 1) * n))]));
+      return weights;
+    },
+  };
+  PACKED.set(model, packed);
+  return model;
+}
+
 /** Word features are named "w:<word>"; pairs "b:<first>_<second>"; clause openers "s:<word>" (see features.ts). */
 export function compileModel<L extends string>(m: LinearModel<L>): CompiledModel<L> {
+  const n = m.labels.length;
+  const { names, rows } = packWeights(m);
   const named = new Map<string, readonly number[]>();
-  const words: (Float64Array | undefined)[] = [];
-  const pairs = new Map<number, Float64Array>();
-  const starts: (Float64Array | undefined)[] = [];
-  for (const [name, w] of Object.entries(m.weights)) {
-    if (name.startsWith('w:')) words[wordId(name.slice(2))] = Float64Array.from(w);
-    else if (name.startsWith('s:')) starts[wordId(name.slice(2))] = Float64Array.from(w);
+  const words: (number | undefined)[] = [];
+  const pairs = new Map<number, number>();
+  const starts: (number | undefined)[] = [];
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    const at = i * n;
+    if (name.startsWith('w:')) words[wordId(name.slice(2))] = at;
+    else if (name.startsWith('s:')) starts[wordId(name.slice(2))] = at;
     else if (name.startsWith('b:')) {
       // Words never hold "_" (tokens are letters, digits and a few inner marks), so the first
       // "_" splits the pair.
       const cut = name.indexOf('_');
-      pairs.set(pairKey(wordId(name.slice(2, cut)), wordId(name.slice(cut + 1))), Float64Array.from(w));
-    } else named.set(name, w);
+      pairs.set(pairKey(wordId(name.slice(2, cut)), wordId(name.slice(cut + 1))), at);
+    } else named.set(name, Array.from(rows.subarray(at, at + n)));
   }
-  return { labels: m.labels, usesWords: m.groups.includes('words'), named, words, pairs, starts };
+  return { labels: m.labels, usesWords: m.groups.includes('words'), named, rows, words, pairs, starts };
 }
 
 export function compiledLogits<L extends string>(m: CompiledModel<L>, named: Features, tokens: readonly Token[], wordWeight: number): number[] {
@@ -82,17 +128,21 @@ export function compiledLogits<L extends string>(m: CompiledModel<L>, named: Fea
     if (w) for (let j = 0; j < n; j++) z[j]! += w[j]! * v;
   }
   if (m.usesWords) {
+    const rows = m.rows;
+    const add = (at: number) => {
+      for (let j = 0; j < n; j++) z[j]! += rows[at + j]! * wordWeight;
+    };
     for (let i = 0; i < tokens.length; i++) {
       const id = tokens[i]!.id;
       if (id === -1) continue;
       const w = m.words[id];
-      if (w) for (let j = 0; j < n; j++) z[j]! += w[j]! * wordWeight;
+      if (w !== undefined) add(w);
       const s = tokens[i]!.clauseStart ? m.starts[id] : undefined;
-      if (s) for (let j = 0; j < n; j++) z[j]! += s[j]! * wordWeight;
+      if (s !== undefined) add(s);
       const next = tokens[i + 1];
       if (next === undefined || next.id === -1 || m.pairs.size === 0) continue;
       const p = m.pairs.get(pairKey(id, next.id));
-      if (p) for (let j = 0; j < n; j++) z[j]! += p[j]! * wordWeight;
+      if (p !== undefined) add(p);
     }
   }
   return z;

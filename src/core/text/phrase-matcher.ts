@@ -119,25 +119,42 @@ function parseAlternative(alt: string, pattern: string): Slot[] {
   const items = splitTop(alt.trim(), ' ').filter((s) => s !== '');
   if (items.length === 0) throw new PatternSyntaxError(`empty alternative in "${pattern}"`);
   return items.map((item): Slot => {
-    if (item === '~') return { kind: 'gap', max: 3 };
-    const gap = /^~(\d)$/.exec(item);
-    if (gap) return { kind: 'gap', max: Number(gap[1]) };
-    const optional = item.startsWith('[') && item.endsWith(']');
-    const grouped = optional || (item.startsWith('(') && item.endsWith(')'));
-    const body = grouped ? item.slice(1, -1) : item;
-    const alts = (grouped ? splitTop(body, '|') : [body]).map((seq) => {
-      const words = seq.trim().split(/\s+/).filter((w) => w !== '');
-      if (words.length === 0) throw new PatternSyntaxError(`empty group in "${pattern}"`);
-      return words.map((w) => parseWord(w, pattern));
-    });
-    const words = new Set<number>();
-    const rest: WordTest[][] = [];
-    for (const a of alts) {
-      if (a.length === 1 && a[0]!.exact !== undefined) words.add(wordId(a[0]!.exact));
-      else rest.push(a);
+    let slot = SLOTS.get(item);
+    if (!slot) {
+      slot = parseSlot(item, pattern);
+      SLOTS.set(item, slot);
     }
-    return { kind: 'group', words, alts: rest, optional };
+    return slot;
   });
+}
+
+/**
+ * Parsed slots by their text. The lexicons repeat the same groups ("(you|your)", "(am|is|are)")
+ * across thousands of phrases, and parsing each afresh was most of the 50 ms that compiling
+ * them took at start-up. Slots are never changed once made, and a word keeps its id for the
+ * life of the process, so one parse serves every phrase.
+ */
+const SLOTS = new Map<string, Slot>();
+
+function parseSlot(item: string, pattern: string): Slot {
+  if (item === '~') return { kind: 'gap', max: 3 };
+  const gap = /^~(\d)$/.exec(item);
+  if (gap) return { kind: 'gap', max: Number(gap[1]) };
+  const optional = item.startsWith('[') && item.endsWith(']');
+  const grouped = optional || (item.startsWith('(') && item.endsWith(')'));
+  const body = grouped ? item.slice(1, -1) : item;
+  const alts = (grouped ? splitTop(body, '|') : [body]).map((seq) => {
+    const words = seq.trim().split(/\s+/).filter((w) => w !== '');
+    if (words.length === 0) throw new PatternSyntaxError(`empty group in "${pattern}"`);
+    return words.map((w) => parseWord(w, pattern));
+  });
+  const words = new Set<number>();
+  const rest: WordTest[][] = [];
+  for (const a of alts) {
+    if (a.length === 1 && a[0]!.exact !== undefined) words.add(wordId(a[0]!.exact));
+    else rest.push(a);
+  }
+  return { kind: 'group', words, alts: rest, optional };
 }
 
 function firstWords(slots: Slot[], pattern: string): WordTest[] {
