@@ -17,6 +17,26 @@ describe('reading what agents paste', () => {
     expect(p.turns[2]!.text).toBe('March.\nthe one with the late fee');
   });
 
+  it('splits chat exports that put a date before the time', () => {
+    const exports = [
+      '12/08 22:11 Customer: third time I have called\n12/08 22:12 Agent: sorry about that\n12/08 22:13 Customer: just fix it',
+      '22/11/2026, 14:03 - Customer: third time I have called\n22/11/2026, 14:04 - Agent: sorry about that\n22/11/2026, 14:05 - Customer: just fix it',
+      '2026-11-22T14:03:11 Customer: third time I have called\n2026-11-22 14:04:02 Agent: sorry about that\n2026-11-22 14:05:40 Customer: just fix it',
+      'Nov 22, 2:03 PM - Customer: third time I have called\nNov 22, 2:04 PM - Agent: sorry about that\nNov 22, 2:05 PM - Customer: just fix it',
+      'Sat 22 Nov 2026 14:03 Customer: third time I have called\nSat 22 Nov 2026 14:04 Agent: sorry about that\nSat 22 Nov 2026 14:05 Customer: just fix it',
+    ];
+    for (const text of exports) {
+      const p = parse(text);
+      expect(p.turns.map((t) => [t.role, t.text]), text).toEqual([
+        ['customer', 'third time I have called'],
+        ['agent', 'sorry about that'],
+        ['customer', 'just fix it'],
+      ]);
+    }
+    // A date and a time in what the customer says is no speaker.
+    expect(roles('On 12/08 22:11 he said: no refunds, ever.')).toEqual(['customer']);
+  });
+
   it('knows every documented prefix', () => {
     for (const c of ['Customer', 'Cust', 'C', 'Client', 'Caller']) for (const a of ['Me', 'Agent', 'A', 'Rep']) {
       expect(roles(`${c}: it broke again\n${a}: sorry about that\n${c}: still broken`)).toEqual(['customer', 'agent', 'customer']);

@@ -285,6 +285,7 @@ describe('long runs of blanks (regression)', () => {
     ['a word, 800 spaces, a word', `a${' '.repeat(800)}b`],
     ['a timestamp before 1,600 blanks', `1:11${' '.repeat(1_600)}x`],
     ['many lines of them', `a${' '.repeat(200)}b\n`.repeat(38)],
+    ['a date and blanks where the time would be', `12/08,${' '.repeat(1_600)}Nov${' '.repeat(1_600)}x`],
   ];
   for (const [name, text] of inputs) {
     it(`reads ${name} promptly`, () => {

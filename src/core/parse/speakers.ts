@@ -19,6 +19,16 @@ const NOT_SPEAKERS = new Set([
   'tip', 'fyi', 'important', 'edit', 'also', 'btw', 'eta', 'http', 'https', 'so', 'ok', 'okay', 'and', 'but', 'then',
 ]);
 
+const MONTH = '(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\\.?';
+const WEEKDAY = '(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}\\.?,?\\s{1,3}';
+/**
+ * The date chat exports put before the time: "12/08", "22/11/2026,", "2026-11-22", "Nov 22,",
+ * "Sat 22 Nov 2026". Without it, "22/11/2026, 14:03 - Customer: …" (a WhatsApp export) was
+ * not a prefix at all, and the whole conversation read as one customer message.
+ */
+const DATE = `(?:\\d{1,4}[/.-]\\d{1,2}(?:[/.-]\\d{2,4})?|(?:${WEEKDAY})?(?:\\d{1,2}(?:st|nd|rd|th)?\\s{1,3}${MONTH}|${MONTH}\\s{1,3}\\d{1,2}(?:st|nd|rd|th)?)(?:,?\\s{1,3}\\d{4})?),?(?:\\s{1,8}|T)`;
+const TIME = `\\(?(?:${DATE})?\\d{1,2}[:.]\\d{2}(?::\\d{2})?\\s{0,8}(?:[ap]\\.?m\\.?)?\\)?\\s{0,8}[-–]?\\s{0,8}`;
+
 /**
  * The blanks between the parts of a prefix are bounded (`\s{0,8}`), not `\s*`: runs of `\s*`
  * separated only by optional parts (and the name, which may hold spaces) let the regex try
@@ -26,8 +36,10 @@ const NOT_SPEAKERS = new Set([
  * and one 8,000-character line of that shape would take over an hour, blocking the event loop.
  * Real prefixes never have more than a few blanks between their parts.
  */
-const PREFIX =
-  /^\s*(?:\[[^\]\n]{1,25}\]\s*|\(?\d{1,2}[:.]\d{2}(?::\d{2})?\s{0,8}(?:[ap]\.?m\.?)?\)?\s{0,8}[-–]?\s{0,8})?\**([A-Za-z][A-Za-z .'’-]{0,24}?)\**\s{0,8}(?:\(([^)\n]{1,20})\))?\s{0,8}(?:\[[^\]\n]{1,25}\])?\s{0,8}[:：]\s?(.*)$/;
+const PREFIX = new RegExp(
+  `^\\s*(?:\\[[^\\]\\n]{1,25}\\]\\s*|${TIME})?\\**([A-Za-z][A-Za-z .'’-]{0,24}?)\\**\\s{0,8}(?:\\(([^)\\n]{1,20})\\))?\\s{0,8}(?:\\[[^\\]\\n]{1,25}\\])?\\s{0,8}[:：]\\s?(.*)$`,
+  'i',
+);
 
 export interface PrefixedLine {
   /** Known role, or undefined for a name ("Sarah:") decided later from the others. */
