@@ -53,8 +53,20 @@ describe('graceful shutdown', () => {
       const accepted = await Promise.all([0, 1, 2, 3, 4].map(send));
       expect(accepted.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
       child.kill('SIGTERM');
-      // A request after the signal is refused (503 while draining, or the port is closed).
-      await new Promise((r) => setTimeout(r, 50));
+      // A request after the signal is refused (503 while draining, or the port is closed). It
+      // goes once the service says it is stopping: a fixed pause was too short on a busy
+      // machine, and the request raced the signal.
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no "stopping" log: ${logs}`)), 10_000);
+        const check = () => {
+          if (!/"msg":"stopping"/.test(logs)) return;
+          clearTimeout(timer);
+          child.stderr.off('data', check);
+          resolve();
+        };
+        child.stderr.on('data', check);
+        check();
+      });
       const late = await send(5).then((r) => r.status, () => 'refused');
       expect([503, 'refused']).toContain(late);
       expect(await exited).toBe(0);
