@@ -37,6 +37,40 @@ describe('reading what agents paste', () => {
     expect(roles('On 12/08 22:11 he said: no refunds, ever.')).toEqual(['customer']);
   });
 
+  it('splits transcripts copied with bullets, dashes or arrows, or with the speaker on a line of its own', () => {
+    const want = [
+      ['customer', 'where is my refund'],
+      ['agent', 'let me check'],
+      ['customer', 'you said that last week'],
+    ];
+    const copies = [
+      '- Customer: where is my refund\n- Agent: let me check\n- Customer: you said that last week',
+      '• Customer: where is my refund\n• Agent: let me check\n• Customer: you said that last week',
+      'Customer - where is my refund\nAgent - let me check\nCustomer - you said that last week',
+      'Customer > where is my refund\nAgent > let me check\nCustomer > you said that last week',
+      // As Teams copies messages: the time and name, then the message below.
+      '[11:02 AM] Jane Doe\nwhere is my refund\n[11:03 AM] Tom Reyes\nlet me check\n[11:04 AM] Jane Doe\nyou said that last week',
+      // As Slack copies them: the name and the time.
+      'Jane Doe  11:02 AM\nwhere is my refund\n\nTom Reyes  11:03 AM\nlet me check\n\nJane Doe  11:05 AM\nyou said that last week',
+    ];
+    for (const text of copies) expect(parse(text).turns.map((t) => [t.role, t.text]), text).toEqual(want);
+  });
+
+  it('does not take a sentence that looks like a prefix for a speaker', () => {
+    // Words customers open a complaint with, alone in the paste: the customer speaking.
+    expect(parse('Customer service: absolutely useless, 3 hours on hold').turns).toEqual([
+      { role: 'customer', text: 'Customer service: absolutely useless, 3 hours on hold' },
+    ]);
+    expect(roles('Support: nobody answers the phone')).toEqual(['customer']);
+    // Beside a customer line, the same word is the agent's side.
+    expect(roles('Support: we are looking into it\nCustomer: you said that yesterday')).toEqual(['agent', 'customer']);
+    // A dash after a word that is no role, a lone role with a dash, times and days.
+    expect(roles('Update - still nothing\nthis is ridiculous')).toEqual(['customer']);
+    expect(roles('Customer - that is what I am, and I am fed up')).toEqual(['customer']);
+    expect(roles('Call me back at 10:30\nThanks')).toEqual(['customer']);
+    expect(roles('Monday 10:30\nTuesday 14:00 works too')).toEqual(['customer']);
+  });
+
   it('knows every documented prefix', () => {
     for (const c of ['Customer', 'Cust', 'C', 'Client', 'Caller']) for (const a of ['Me', 'Agent', 'A', 'Rep']) {
       expect(roles(`${c}: it broke again\n${a}: sorry about that\n${c}: still broken`)).toEqual(['customer', 'agent', 'customer']);

@@ -286,6 +286,7 @@ describe('long runs of blanks (regression)', () => {
     ['a timestamp before 1,600 blanks', `1:11${' '.repeat(1_600)}x`],
     ['many lines of them', `a${' '.repeat(200)}b\n`.repeat(38)],
     ['a date and blanks where the time would be', `12/08,${' '.repeat(1_600)}Nov${' '.repeat(1_600)}x`],
+    ['a name and blanks where a header time would be', `Jane${' '.repeat(1_600)}Doe${' '.repeat(1_600)}11:0\nCustomer${' '.repeat(1_600)}x`],
   ];
   for (const [name, text] of inputs) {
     it(`reads ${name} promptly`, () => {

@@ -86,9 +86,15 @@ function mergeAdjacent(turns: Turn[]): Turn[] {
 }
 
 function transcriptTurns(lex: Lexicons, lines: string[]): Turn[] | undefined {
-  const prefixed = lines.map((l) => readSpeakerPrefix(l.replace(QUOTE, '')));
+  const read = lines.map((l) => readSpeakerPrefix(l.replace(QUOTE, '')));
+  const found = read.filter((p) => p !== undefined).length;
+  const headers = read.filter((p) => p?.header).length;
+  // A lone "Customer - …" or "[11:02] Jane Doe" is a sentence or a sign-off; two make a transcript.
+  const prefixed = read.map((p) => (p && ((p.loose && found < 2) || (p.header && headers < 2)) ? undefined : p));
   const count = prefixed.filter((p) => p !== undefined).length;
   if (count === 0) return undefined;
+  // "Customer service: useless" alone is the customer talking, not a reply from support.
+  if (prefixed.every((p) => p === undefined || p.ambiguous)) return undefined;
   const known = prefixed.filter((p) => p?.role !== undefined);
   // Unknown names ("Sarah:") count only in a real transcript: two lines or more, and
   // either a known role beside them or two different names taking turns.
@@ -117,7 +123,11 @@ function transcriptTurns(lex: Lexicons, lines: string[]): Turn[] | undefined {
       if (isCoachQuestion(lex, line)) {
         turns.push(noteTurn(lex, line.trim()));
         current = undefined;
-      } else current.text += `\n${line.replace(QUOTE, '')}`;
+      } else {
+        const more = line.replace(QUOTE, '');
+        // After a line that only names the speaker (a header), the message starts here.
+        current.text = current.text === '' ? more.trim() : `${current.text}\n${more}`;
+      }
     } else {
       // Lines before the first speaker: context from the agent, or the customer's narration.
       const text = line.trim();

@@ -36,29 +36,83 @@ const TIME = `\\(?(?:${DATE})?\\d{1,2}[:.]\\d{2}(?::\\d{2})?\\s{0,8}(?:[ap]\\.?m
  * and one 8,000-character line of that shape would take over an hour, blocking the event loop.
  * Real prefixes never have more than a few blanks between their parts.
  */
+/** A list bullet or dash some tools put before each line ("- Customer: …", "• Agent: …"). */
+const BULLET = '(?:[-•*–·]\\s{1,3})?';
+const STAMP = `(?:\\[[^\\]\\n]{1,25}\\]\\s{0,8}|${TIME})?`;
 const PREFIX = new RegExp(
-  `^\\s*(?:\\[[^\\]\\n]{1,25}\\]\\s*|${TIME})?\\**([A-Za-z][A-Za-z .'’-]{0,24}?)\\**\\s{0,8}(?:\\(([^)\\n]{1,20})\\))?\\s{0,8}(?:\\[[^\\]\\n]{1,25}\\])?\\s{0,8}[:：]\\s?(.*)$`,
+  `^\\s*${BULLET}${STAMP}\\**([A-Za-z][A-Za-z .'’-]{0,24}?)\\**\\s{0,8}(?:\\(([^)\\n]{1,20})\\))?\\s{0,8}(?:\\[[^\\]\\n]{1,25}\\])?\\s{0,8}[:：]\\s?(.*)$`,
   'i',
 );
+
+/**
+ * A role word with a dash or an arrow instead of a colon ("Customer - …", "Agent > …"). Only
+ * the role words, never a name: "Update - …" or "Sarah - …" start ordinary sentences.
+ */
+const LOOSE = new RegExp(`^\\s*${BULLET}${STAMP}\\**([A-Za-z][A-Za-z ]{0,15}?)\\**\\s{0,8}[-–—>»]\\s{1,8}(.*)$`, 'i');
+
+/**
+ * A line that only names who speaks, the message on the lines below, as chat tools copy it:
+ * "[11:02 AM] Jane Doe", "Jane Doe  11:02 AM", "Customer (11:02)". The time is required: a
+ * short line of capitalised words alone is as likely a sign-off.
+ */
+const NAME = "([A-Z][A-Za-z'’-]{0,20}(?: [A-Z][A-Za-z'’.-]{0,20}){0,3})";
+const CLOCK = '(?:\\d{1,4}[/.-]\\d{1,2}(?:[/.-]\\d{2,4})?,?\\s{1,3})?\\d{1,2}[:.]\\d{2}(?::\\d{2})?(?:\\s{0,3}[AaPp]\\.?[Mm]\\.?)?';
+// Not 'i': the name's capitals are what tell "Jane Doe 11:02" from "call me at 11:02".
+const HEADER = new RegExp(
+  `^\\s*(?:\\[${CLOCK}\\]\\s{0,8}${NAME}|\\(?${CLOCK}\\)?\\s{0,8}[-–]?\\s{0,8}${NAME}|${NAME}(?:\\s{0,8}\\(([A-Za-z ]{1,20})\\))?\\s{1,8}[-–,]?\\s{0,8}[[(]?${CLOCK}[\\])]?)\\s*$`,
+);
+/** Capitalised words that are no speaker before or after a time ("Monday 10:30", "Meeting 11:00"). */
+const NOT_HEADERS =
+  /^(?:mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?|thu(?:rs|rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|today|tomorrow|yesterday|tonight|meeting|call|appointment|at|from|until|by|on|before|after)\b/;
+
+/**
+ * Words customers also open a complaint with ("Support: nobody answers", "Customer service:
+ * useless"): as the only speaker in a paste they are the customer's own words, not a prefix.
+ */
+const AMBIGUOUS = new Set(['support', 'staff', 'you', 'us', 'helpdesk', 'help desk', 'customer service', 'customer support', 'cs', 'service desk', 'operator']);
 
 export interface PrefixedLine {
   /** Known role, or undefined for a name ("Sarah:") decided later from the others. */
   role: Role | undefined;
   name: string;
   text: string;
+  /** A role word customers also start a sentence with (AMBIGUOUS). */
+  ambiguous?: boolean;
+  /** A dash or an arrow instead of a colon (LOOSE): counts only beside other prefixed lines. */
+  loose?: boolean;
+  /** The line names the speaker only; the message follows on the next lines (HEADER). */
+  header?: boolean;
 }
+
+const roleOf = (s: string | undefined): Role | undefined =>
+  s === undefined ? undefined : CUSTOMER.has(s) ? 'customer' : AGENT.has(s) ? 'agent' : undefined;
+
+const fold = (s: string) => s.trim().toLowerCase().replace(/[’']/g, "'");
 
 export function readSpeakerPrefix(line: string): PrefixedLine | undefined {
   const m = PREFIX.exec(line);
-  if (!m) return undefined;
-  const name = m[1]!.trim().toLowerCase().replace(/[’']/g, "'");
+  if (!m) return looseOrHeader(line);
+  const name = fold(m[1]!);
   const tag = m[2]?.trim().toLowerCase();
   const text = m[3] ?? '';
   if (NOT_SPEAKERS.has(name) || /^https?$/.test(name) || name.split(/\s+/).length > 3) return undefined;
   // "10:30 meeting: …" and similar: a lone word after a timestamp is fine, a sentence is not.
   if (/\b(is|was|are|the|said|says|wrote)\b/.test(name)) return undefined;
-  const roleOf = (s: string | undefined): Role | undefined =>
-    s === undefined ? undefined : CUSTOMER.has(s) ? 'customer' : AGENT.has(s) ? 'agent' : undefined;
   const role = roleOf(tag) ?? roleOf(name);
-  return { role, name, text };
+  return { role, name, text, ...(roleOf(tag) === undefined && AMBIGUOUS.has(name) ? { ambiguous: true } : {}) };
+}
+
+function looseOrHeader(line: string): PrefixedLine | undefined {
+  const loose = LOOSE.exec(line);
+  if (loose) {
+    const name = fold(loose[1]!);
+    const role = roleOf(name);
+    if (role && !AMBIGUOUS.has(name)) return { role, name, text: loose[2] ?? '', loose: true };
+  }
+  const h = HEADER.exec(line);
+  if (!h) return undefined;
+  const name = fold((h[1] ?? h[2] ?? h[3])!);
+  if (NOT_SPEAKERS.has(name) || NOT_HEADERS.test(name)) return undefined;
+  const role = roleOf(h[4]?.trim().toLowerCase()) ?? roleOf(name);
+  return { role, name, text: '', header: true };
 }
