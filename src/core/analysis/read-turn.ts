@@ -137,6 +137,8 @@ function findAbuse(lex: Lexicons, found: TurnMatches, text: string, tokens: Toke
     if (cues.some((c) => c.start <= tokens[m.startTok]!.start && c.end >= tokens[m.endTok - 1]!.end)) continue;
     if (aimedAtThing(tokens, m.startTok)) continue;
     if (insultSuffered(tokens, m.startTok, reported)) continue;
+    // The lexicon's `not` entries speak for name-calling too ("ordered the wrong one like an idiot").
+    if (found.flagBlockers.some((b) => b.entry.label === 'abusive_language' && b.startTok <= m.endTok && b.endTok >= m.startTok)) continue;
     add(m.startTok, m.endTok);
   }
   return cues;
