@@ -87,6 +87,11 @@ function waivedFlags(blockers: readonly PhraseMatch<Flag>[], tokens: readonly To
   return out;
 }
 
+/** A `not` entry of the flag overlapping the tokens [start, end) means the cue is about something else. */
+function blockedBy(blockers: readonly PhraseMatch<Flag>[], flag: Flag, start: number, end: number): boolean {
+  return blockers.some((b) => b.entry.label === flag && b.startTok <= end && b.endTok >= start);
+}
+
 /** Finds insults aimed at a person; profanity about a thing is left to intensity. */
 function findAbuse(lex: Lexicons, found: TurnMatches, text: string, tokens: Token[], turn: number, reported: boolean): Cue[] {
   const cues: Cue[] = [];
@@ -138,7 +143,7 @@ function findAbuse(lex: Lexicons, found: TurnMatches, text: string, tokens: Toke
     if (aimedAtThing(tokens, m.startTok)) continue;
     if (insultSuffered(tokens, m.startTok, reported)) continue;
     // The lexicon's `not` entries speak for name-calling too ("ordered the wrong one like an idiot").
-    if (found.flagBlockers.some((b) => b.entry.label === 'abusive_language' && b.startTok <= m.endTok && b.endTok >= m.startTok)) continue;
+    if (blockedBy(found.flagBlockers, 'abusive_language', m.startTok, m.endTok)) continue;
     add(m.startTok, m.endTok);
   }
   return cues;
@@ -241,8 +246,7 @@ export function readTurn(lex: Lexicons, text: string, turn: number, reported = f
     if (m.negated) continue;
     const flag = m.entry.label;
     if (waived.has(flag)) continue;
-    // A blocker that overlaps the cue means the cue is about something else.
-    if (blockers.some((b) => b.entry.label === flag && b.startTok <= m.endTok && b.endTok >= m.startTok)) continue;
+    if (blockedBy(blockers, flag, m.startTok, m.endTok)) continue;
     if (flag === 'abusive_language' && (abuseSuffered(tokens, m.startTok, m.endTok, reported) || insultSuffered(tokens, m.startTok, reported))) continue;
     if (m.entry.kind === TIME) {
       times.push(cue(m, 'flag', flag, 0.5));

@@ -19,6 +19,9 @@ const NOT_SPEAKERS = new Set([
   'tip', 'fyi', 'important', 'edit', 'also', 'btw', 'eta', 'http', 'https', 'so', 'ok', 'okay', 'and', 'but', 'then',
 ]);
 
+/** The numeric date and the clock time that both prefix shapes below read. */
+const NUMERIC_DATE = '\\d{1,4}[/.-]\\d{1,2}(?:[/.-]\\d{2,4})?';
+const HOURS = '\\d{1,2}[:.]\\d{2}(?::\\d{2})?';
 const MONTH = '(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\\.?';
 const WEEKDAY = '(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}\\.?,?\\s{1,3}';
 /**
@@ -26,8 +29,8 @@ const WEEKDAY = '(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}\\.?,?\\s{1,3}';
  * "Sat 22 Nov 2026". Without it, "22/11/2026, 14:03 - Customer: …" (a WhatsApp export) was
  * not a prefix at all, and the whole conversation read as one customer message.
  */
-const DATE = `(?:\\d{1,4}[/.-]\\d{1,2}(?:[/.-]\\d{2,4})?|(?:${WEEKDAY})?(?:\\d{1,2}(?:st|nd|rd|th)?\\s{1,3}${MONTH}|${MONTH}\\s{1,3}\\d{1,2}(?:st|nd|rd|th)?)(?:,?\\s{1,3}\\d{4})?),?(?:\\s{1,8}|T)`;
-const TIME = `\\(?(?:${DATE})?\\d{1,2}[:.]\\d{2}(?::\\d{2})?\\s{0,8}(?:[ap]\\.?m\\.?)?\\)?\\s{0,8}[-–]?\\s{0,8}`;
+const DATE = `(?:${NUMERIC_DATE}|(?:${WEEKDAY})?(?:\\d{1,2}(?:st|nd|rd|th)?\\s{1,3}${MONTH}|${MONTH}\\s{1,3}\\d{1,2}(?:st|nd|rd|th)?)(?:,?\\s{1,3}\\d{4})?),?(?:\\s{1,8}|T)`;
+const TIME = `\\(?(?:${DATE})?${HOURS}\\s{0,8}(?:[ap]\\.?m\\.?)?\\)?\\s{0,8}[-–]?\\s{0,8}`;
 
 /**
  * The blanks between the parts of a prefix are bounded (`\s{0,8}`), not `\s*`: runs of `\s*`
@@ -56,7 +59,7 @@ const LOOSE = new RegExp(`^\\s*${BULLET}${STAMP}\\**([A-Za-z][A-Za-z ]{0,15}?)\\
  * short line of capitalised words alone is as likely a sign-off.
  */
 const NAME = "([A-Z][A-Za-z'’-]{0,20}(?: [A-Z][A-Za-z'’.-]{0,20}){0,3})";
-const CLOCK = '(?:\\d{1,4}[/.-]\\d{1,2}(?:[/.-]\\d{2,4})?,?\\s{1,3})?\\d{1,2}[:.]\\d{2}(?::\\d{2})?(?:\\s{0,3}[AaPp]\\.?[Mm]\\.?)?';
+const CLOCK = `(?:${NUMERIC_DATE},?\\s{1,3})?${HOURS}(?:\\s{0,3}[AaPp]\\.?[Mm]\\.?)?`;
 // Not 'i': the name's capitals are what tell "Jane Doe 11:02" from "call me at 11:02".
 const HEADER = new RegExp(
   `^\\s*(?:\\[${CLOCK}\\]\\s{0,8}${NAME}|\\(?${CLOCK}\\)?\\s{0,8}[-–]?\\s{0,8}${NAME}|${NAME}(?:\\s{0,8}\\(([A-Za-z ]{1,20})\\))?\\s{1,8}[-–,]?\\s{0,8}[[(]?${CLOCK}[\\])]?)\\s*$`,
@@ -98,8 +101,8 @@ export function readSpeakerPrefix(line: string): PrefixedLine | undefined {
   if (NOT_SPEAKERS.has(name) || /^https?$/.test(name) || name.split(/\s+/).length > 3) return undefined;
   // "10:30 meeting: …" and similar: a lone word after a timestamp is fine, a sentence is not.
   if (/\b(is|was|are|the|said|says|wrote)\b/.test(name)) return undefined;
-  const role = roleOf(tag) ?? roleOf(name);
-  return { role, name, text, ...(roleOf(tag) === undefined && AMBIGUOUS.has(name) ? { ambiguous: true } : {}) };
+  const tagRole = roleOf(tag);
+  return { role: tagRole ?? roleOf(name), name, text, ...(tagRole === undefined && AMBIGUOUS.has(name) ? { ambiguous: true } : {}) };
 }
 
 function looseOrHeader(line: string): PrefixedLine | undefined {
