@@ -12,7 +12,7 @@ import { modelFromPacked, packWeights, type LinearModel } from '../core/analysis
 import type { Content } from '../core/content/schema.ts';
 
 /** Bump when the shape of Content changes: old snapshots are then ignored. */
-const FORMAT = 'defuse-content/4';
+const FORMAT = 'defuse-content/5';
 const DEFAULT_DIR = new URL('../../node_modules/.cache/defuse/', import.meta.url).pathname;
 
 export function snapshotDir(): string {

@@ -6,6 +6,8 @@ import { DEFAULT_PROMPTS_DIR, loadContent } from '../../src/content/load-content
 import { ContentError } from '../../src/core/errors.ts';
 import { STEPS } from '../../src/core/taxonomy.ts';
 import { slotsOf } from '../../src/core/content/check-content.ts';
+import { compileLexicons } from '../../src/core/analysis/lexicon.ts';
+import { readTurn } from '../../src/core/analysis/read-turn.ts';
 
 let dir: string | undefined;
 function copyPrompts(): string {
@@ -103,5 +105,24 @@ describe('the curated content', () => {
     const p = join(d, 'lexicons', 'behaviours.yaml');
     writeFileSync(p, readFileSync(p, 'utf8').replace(/^thank:\n/m, 'thank:\n  "[optional first": 1\n'));
     expect(loadError(d).message).toMatch(/lexicons\/behaviours\.yaml: behaviours: /);
+  });
+
+  it('fails on an abuse target that is not one word as the text reads it, naming the file and the field', () => {
+    const d = copyPrompts();
+    const p = join(d, 'lexicons', 'signals.yaml');
+    writeFileSync(p, readFileSync(p, 'utf8').replace(/^  you: \[you, /m, "  you: [you're, "));
+    expect(loadError(d).message).toMatch(/lexicons\/signals\.yaml: abuse_targets\.you\.0: one lower-case word/);
+  });
+
+  it('reads whom an insult is aimed at from signals.yaml, not from code', () => {
+    const abuse = (c: typeof content, text: string) => readTurn(compileLexicons({ ...c, models: undefined }), text, 0).abuse.map((a) => a.text);
+    expect(abuse(content, 'your cashiers are pathetic')).toEqual([]);
+    expect(abuse(content, 'your staff are pathetic')).toContain('your staff are pathetic');
+    const d = copyPrompts();
+    const p = join(d, 'lexicons', 'signals.yaml');
+    writeFileSync(p, readFileSync(p, 'utf8').replace(/^  people: \[staff, /m, '  people: [cashiers, '));
+    const edited = loadContent(d, { models: false });
+    expect(abuse(edited, 'your cashiers are pathetic')).toContain('your cashiers are pathetic');
+    expect(abuse(edited, 'your staff are pathetic')).toEqual([]);
   });
 });

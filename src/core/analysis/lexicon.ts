@@ -22,6 +22,8 @@ export interface Lexicons {
   insults: PhraseMatcher<'insult'>;
   insultNouns: PhraseMatcher<'insult'>;
   acronyms: ReadonlySet<string>;
+  /** signals.yaml `abuse_targets`: whom an insult is aimed at. */
+  abuseTargets: AbuseTargets;
   /** The seven lexicons above that read every customer turn, combined for one pass (matchTurn). */
   turnPass: PhraseMatcher<string>;
   narrator: PhraseMatcher<'narrator'>;
@@ -34,6 +36,12 @@ export interface Lexicons {
   models?: Models;
   /** The content models the compiled ones came from. */
   modelsFrom?: Content['models'];
+}
+
+export type AbuseTargets = { readonly [K in keyof Content['signals']['abuse_targets']]: ReadonlySet<string> };
+
+function wordSets(lists: Content['signals']['abuse_targets']): AbuseTargets {
+  return Object.fromEntries(Object.entries(lists).map(([k, words]) => [k, new Set(words)])) as unknown as AbuseTargets;
 }
 
 function compiledModels(content: Content): Pick<Lexicons, 'models' | 'modelsFrom'> {
@@ -112,6 +120,7 @@ export function compileLexicons(content: Content): Lexicons {
     insults: build(f.signals, 'insults', fromList('insult', content.signals.insults)),
     insultNouns: build(f.signals, 'insult_nouns', fromList('insult', content.signals.insult_nouns)),
     acronyms: new Set(content.signals.acronyms.map((a) => a.toLowerCase())),
+    abuseTargets: wordSets(content.signals.abuse_targets),
     narrator: build(f.narration, 'narrator', fromList('narrator', content.narration.narrator)),
     coachQuestions: build(f.narration, 'coach_questions', fromList('coach', content.narration.coach_questions)),
     agentActions: build(

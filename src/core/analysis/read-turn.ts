@@ -6,7 +6,7 @@
 import { EMOTIONS, FLAGS, STAGES, type Emotion, type Flag, type Stage } from '../taxonomy.ts';
 import { tokenize, type Token } from '../text/tokens.ts';
 import type { PhraseMatch } from '../text/phrase-matcher.ts';
-import { DANGER, matchTurn, TIME, TO_SELF, WAIVER, type Lexicons, type TurnMatches } from './lexicon.ts';
+import { DANGER, matchTurn, TIME, TO_SELF, WAIVER, type AbuseTargets, type Lexicons, type TurnMatches } from './lexicon.ts';
 import type { Cue } from './cue.ts';
 
 export interface SurfaceSignals {
@@ -43,20 +43,6 @@ export interface TurnReading {
 
 const zero = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
 
-/** Words that may stand between "you" and an insult: "you're a f***ing idiot", "you people are useless". */
-const INSULT_FILLER = new Set([
-  'are', 'r', 'is', 'a', 'an', 'such', 'the', 'so', 'fucking', 'absolute', 'complete', 'total', 'utter', 'bloody',
-  'damn', 'most', 'bunch', 'pack', 'lot', 'of', 'just', 'really', 'being', 'been', 'all', 'guys', 'people',
-  'freaking', 'effing', 'stupid', 'useless', 'little', 'big', 'fat', 'incompetent', 'lazy', 'dumb', 'as', 'like',
-  'nothing', 'but', 'literally', 'this', 'that', 'actually', 'clearly', 'obviously', 'must', 'be', 'one', 'bots', 'truly',
-]);
-const YOU = new Set(['you', 'youre', 'ur', 'u', 'yall', 'ya', 'youve', 'your']);
-/** Groups of people: "your staff are clowns" insults people, "your app is a joke" does not. */
-const PEOPLE = new Set([
-  'staff', 'agents', 'agent', 'employees', 'reps', 'rep', 'workers', 'people', 'team', 'guys', 'colleagues', 'managers',
-  'support', 'technicians', 'drivers', 'person', 'woman', 'man', 'guy', 'lady', 'girl', 'boy', 'operators', 'operator',
-]);
-const NARRATED_TARGET = /^(called|calling|calls|call|named)$/;
 
 function span(text: string, tokens: Token[], a: number, b: number): { text: string; start: number; end: number } {
   const start = tokens[a]!.start;
@@ -96,41 +82,42 @@ function blockedBy(blockers: readonly PhraseMatch<Flag>[], flag: Flag, start: nu
 function findAbuse(lex: Lexicons, found: TurnMatches, text: string, tokens: Token[], turn: number, reported: boolean): Cue[] {
   const cues: Cue[] = [];
   const add = (a: number, b: number) => cues.push({ ...span(text, tokens, a, b), turn, signal: 'flag', label: 'abusive_language', weight: 2 });
+  const { you, people, filler, lead_in: leadIn, name_calling: nameCalling, self } = lex.abuseTargets;
   for (let i = 0; i < tokens.length; i++) {
     const w = tokens[i]!.norm;
     let target = -1;
-    if (YOU.has(w)) {
+    if (you.has(w)) {
       target = i + 1;
       // "your staff are idiots": the insult must be aimed at people, not at "your app".
       if (w === 'your') {
-        if (!PEOPLE.has(tokens[i + 1]?.norm ?? '')) continue;
+        if (!people.has(tokens[i + 1]?.norm ?? '')) continue;
         target = i + 2;
       }
-    } else if (PEOPLE.has(w) && (tokens[i - 1]?.norm === 'you' || tokens[i - 1]?.norm === 'the' || tokens[i - 1]?.norm === 'your')) {
+    } else if (people.has(w) && (tokens[i - 1]?.norm === 'you' || tokens[i - 1]?.norm === 'the' || tokens[i - 1]?.norm === 'your')) {
       target = i + 1;
-    } else if (NARRATED_TARGET.test(w) && tokens[i + 1]?.norm === 'me') {
-      if (abuseSuffered(tokens, i, i + 2, reported)) continue;
+    } else if (nameCalling.has(w) && tokens[i + 1]?.norm === 'me') {
+      if (abuseSuffered(lex.abuseTargets, tokens, i, i + 2, reported)) continue;
       target = i + 2;
     } else if (w === 'what' && (tokens[i + 1]?.norm === 'a' || tokens[i + 1]?.norm === 'an')) {
       // "what a useless agent": an insult followed by a person word.
       let j = i + 2;
-      while (j < tokens.length && j < i + 5 && !PEOPLE.has(tokens[j]!.norm)) j++;
-      if (j < tokens.length && PEOPLE.has(tokens[j]!.norm) && isInsult(lex, tokens, i + 2) > 0 && !tokens[j]!.clauseStart) add(i, j + 1);
+      while (j < tokens.length && j < i + 5 && !people.has(tokens[j]!.norm)) j++;
+      if (j < tokens.length && people.has(tokens[j]!.norm) && isInsult(lex, tokens, i + 2) > 0 && !tokens[j]!.clauseStart) add(i, j + 1);
       continue;
     }
     if (target < 0) continue;
     // "Not you. The bot": a new sentence after "you" is aimed at whatever it names, not at the agent.
-    if (w !== 'your' && tokens[target]?.clauseStart && INSULT_FILLER.has(tokens[target]!.norm)) continue;
+    if (w !== 'your' && tokens[target]?.clauseStart && filler.has(tokens[target]!.norm)) continue;
     let j = target;
     for (let k = 0; k < 6 && j < tokens.length; k++) {
       if (j > target && tokens[j]!.clauseStart) break;
       const end = isInsult(lex, tokens, j);
       // A filler that is itself an insult ("you stupid …") counts as the insult.
-      if (end > 0 && !(['a', 'an', 'the', 'so', 'such', 'all', 'as', 'like', 'be', 'one'].includes(tokens[j]!.norm))) {
+      if (end > 0 && !leadIn.has(tokens[j]!.norm)) {
         if (!(j === target && tokens[j]!.clauseStart)) add(i, j + end);
         break;
       }
-      if (!INSULT_FILLER.has(tokens[j]!.norm)) break;
+      if (!filler.has(tokens[j]!.norm)) break;
       j++;
     }
   }
@@ -138,10 +125,10 @@ function findAbuse(lex: Lexicons, found: TurnMatches, text: string, tokens: Toke
   // customer says it of themselves ("I'm such an idiot").
   for (const m of found.insultNouns) {
     const before = tokens.slice(Math.max(0, m.startTok - 4), m.startTok).map((t) => t.norm);
-    if (before.some((w, k) => SELF.has(w) || (w === 'i' && before[k + 1] === 'am'))) continue;
+    if (before.some((w, k) => self.has(w) || (w === 'i' && before[k + 1] === 'am'))) continue;
     if (cues.some((c) => c.start <= tokens[m.startTok]!.start && c.end >= tokens[m.endTok - 1]!.end)) continue;
-    if (aimedAtThing(tokens, m.startTok)) continue;
-    if (insultSuffered(tokens, m.startTok, reported)) continue;
+    if (aimedAtThing(lex.abuseTargets, tokens, m.startTok)) continue;
+    if (insultSuffered(lex.abuseTargets, tokens, m.startTok, reported)) continue;
     // The lexicon's `not` entries speak for name-calling too ("ordered the wrong one like an idiot").
     if (blockedBy(found.flagBlockers, 'abusive_language', m.startTok, m.endTok)) continue;
     add(m.startTok, m.endTok);
@@ -149,48 +136,37 @@ function findAbuse(lex: Lexicons, found: TurnMatches, text: string, tokens: Toke
   return cues;
 }
 
-const SELF = new Set(['im', 'myself']);
-
-/** Someone other than the customer, as the subject of "… swore at me", "… called me a cow". */
-const THIRD_PERSON = new Set([
-  'he', 'she', 'they', 'driver', 'engineer', 'courier', 'technician', 'staff', 'manager',
-  'guard', 'receptionist', 'cashier', 'officer', 'collector', 'neighbour', 'neighbor', 'landlord', 'man', 'woman', 'guy',
-]);
-
 /**
  * "He swore at me and called me a silly cow", in the customer's own words, is abuse the customer
  * suffered from someone else (a driver, an engineer), not abuse of the agent. Told by the agent
  * ("he's calling me a cow"), the turn is reported and the customer is the one abusing. On the
  * tuning sets every narrated "called me"/"swore at me" was labelled abuse, every first-hand one not.
  */
-function abuseSuffered(tokens: readonly Token[], a: number, b: number, reported: boolean): boolean {
+function abuseSuffered(targets: AbuseTargets, tokens: readonly Token[], a: number, b: number, reported: boolean): boolean {
   if (reported || !tokens.slice(a, b).some((t) => t.norm === 'me')) return false;
   // "He's calling me…", "he's just called me…": happening now, so told by the agent of the customer.
   if (/ing$/.test(tokens[a]!.norm)) return false;
   // The subject may stand a few words back ("He swore at me on my own doorstep and called me…"), within the sentence.
   for (let k = a - 1; k >= Math.max(0, a - 9); k--) {
-    if (THIRD_PERSON.has(tokens[k]!.norm)) return true;
+    if (targets.third_person.has(tokens[k]!.norm)) return true;
     if (tokens[k]!.clauseStart) break;
   }
   return false;
 }
 
 /** Whether an insult word is the end of "he called me a …" in the customer's own story. */
-function insultSuffered(tokens: readonly Token[], start: number, reported: boolean): boolean {
+function insultSuffered(targets: AbuseTargets, tokens: readonly Token[], start: number, reported: boolean): boolean {
   for (let k = Math.max(0, start - 5); k < start; k++) {
-    if (tokens[k]!.norm === 'called' && tokens[k + 1]?.norm === 'me' && abuseSuffered(tokens, k, k + 2, reported)) return true;
+    if (tokens[k]!.norm === 'called' && tokens[k + 1]?.norm === 'me' && abuseSuffered(targets, tokens, k, k + 2, reported)) return true;
   }
   return false;
 }
 
-/** A thing, not a person, as the subject of "… is a piece of crap". */
-const THING_SUBJECT = new Set(['this', 'that', 'it', 'its', 'thing', 'app', 'website', 'site', 'system', 'dashboard', 'service', 'product', 'phone', 'device']);
-
 /** "This app is a piece of crap" names a thing; "this guy is a piece of work" a person. */
-function aimedAtThing(tokens: readonly Token[], start: number): boolean {
+function aimedAtThing(targets: AbuseTargets, tokens: readonly Token[], start: number): boolean {
   if (tokens[start]?.norm !== 'piece') return false;
   const before = tokens.slice(Math.max(0, start - 4), start).map((t) => t.norm);
-  return before.some((w) => THING_SUBJECT.has(w)) && !before.some((w) => YOU.has(w) || PEOPLE.has(w));
+  return before.some((w) => targets.things.has(w)) && !before.some((w) => targets.you.has(w) || targets.people.has(w));
 }
 
 function count(text: string, re: RegExp): number {
@@ -247,7 +223,7 @@ export function readTurn(lex: Lexicons, text: string, turn: number, reported = f
     const flag = m.entry.label;
     if (waived.has(flag)) continue;
     if (blockedBy(blockers, flag, m.startTok, m.endTok)) continue;
-    if (flag === 'abusive_language' && (abuseSuffered(tokens, m.startTok, m.endTok, reported) || insultSuffered(tokens, m.startTok, reported))) continue;
+    if (flag === 'abusive_language' && (abuseSuffered(lex.abuseTargets, tokens, m.startTok, m.endTok, reported) || insultSuffered(lex.abuseTargets, tokens, m.startTok, reported))) continue;
     if (m.entry.kind === TIME) {
       times.push(cue(m, 'flag', flag, 0.5));
       continue;

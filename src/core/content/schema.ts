@@ -7,6 +7,8 @@ import { BEHAVIOURS, EMOTIONS, FLAGS, STAGES, STEPS, EmotionSchema, StepSchema, 
 import type { LinearModel } from '../analysis/linear-model.ts';
 
 const text = z.string().trim().min(1);
+/** One word as the tokenizer reads it: lower case, no apostrophe, no space. */
+const word = z.string().regex(/^[\p{Ll}\p{N}]+$/u, 'one lower-case word without apostrophes or spaces, as the text reads it');
 /** Slots a wording may use; each is filled from the case or the wording is not offered. */
 export const SLOTS = ['issue', 'deadline', 'remedy'] as const;
 export type Slot = (typeof SLOTS)[number];
@@ -97,6 +99,17 @@ export const SignalsSchema = z.object({
   insults: z.array(text).min(3),
   /** Words that only name a person insultingly: abuse wherever they stand. */
   insult_nouns: z.array(text).min(1),
+  /** Whom an insult is aimed at: single words as the text reads them (read-turn.ts). */
+  abuse_targets: z.object({
+    you: z.array(word).min(1),
+    people: z.array(word).min(1),
+    filler: z.array(word).min(1),
+    lead_in: z.array(word),
+    name_calling: z.array(word).min(1),
+    self: z.array(word),
+    third_person: z.array(word),
+    things: z.array(word),
+  }),
 });
 
 export const NarrationSchema = z.object({
