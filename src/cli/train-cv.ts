@@ -83,7 +83,7 @@ const lex = compileLexicons(loadContent(DEFAULT_PROMPTS_DIR, { models: false }))
 const files = readTrainingFileList();
 const pct = (x: number) => (x * 100).toFixed(1).padStart(5);
 process.stdout.write(`${byFile ? 'leave-one-file-out CV' : `${k}-fold CV${repeats > 1 ? ` x ${repeats} splits` : ''}`} on evals/tuning (${baseline ? 'baseline' : 'shipped'} options, then the changes listed)\n`);
-process.stdout.write('emotion F1  emotion acc  stage acc  behaviours F1  flags F1  urgent F1  options\n');
+process.stdout.write('emotion F1  emotion acc  stage acc  behaviours F1  flags F1  urgent F1  step  options\n');
 for (const { o, label } of grid) {
   const started = performance.now();
   const runs = Array.from({ length: repeats }, (_, i) => crossValidate(lex, files, o, k, i, { byFile, trainOnly }));
@@ -91,7 +91,7 @@ for (const { o, label } of grid) {
   const m = meanScores(runs.map((x) => x.mean));
   const secs = ((performance.now() - started) / 1000).toFixed(1);
   process.stdout.write(
-    `${pct(m.emotionMacroF1)}       ${pct(m.emotionAccuracy)}        ${pct(m.stageAccuracy)}      ${pct(m.behavioursMicroF1)}          ${pct(m.flagsMicroF1)}     ${pct(m.urgentF1)}     ${label.join(' ') || '-'}  (${secs} s)\n`,
+    `${pct(m.emotionMacroF1)}       ${pct(m.emotionAccuracy)}        ${pct(m.stageAccuracy)}      ${pct(m.behavioursMicroF1)}          ${pct(m.flagsMicroF1)}     ${pct(m.urgentF1)}  ${pct(m.stepInSet)}  ${label.join(' ') || '-'}  (${secs} s)\n`,
   );
   if (confusion) {
     process.stdout.write(table('emotion', singleLabel(r.pooled.emotion, EMOTIONS)));

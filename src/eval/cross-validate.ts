@@ -8,6 +8,7 @@
 import { analyseCase } from '../core/analysis/analyse-case.ts';
 import type { Lexicons } from '../core/analysis/lexicon.ts';
 import { compileModel } from '../core/analysis/linear-model.ts';
+import { nextStep } from '../core/policy/next-step.ts';
 import { decideBehaviours } from '../core/review/learned-behaviours.ts';
 import type { Turn } from '../core/case.ts';
 import { BEHAVIOURS, EMOTIONS, FLAGS, STAGES } from '../core/taxonomy.ts';
@@ -25,6 +26,8 @@ export interface CvScores {
   flagsMicroF1: number;
   /** The one flag the urgency model decides. */
   urgentF1: number;
+  /** The policy's next step (nextStep) inside the case's accepted steps. */
+  stepInSet: number;
 }
 
 export interface CvReport {
@@ -33,7 +36,7 @@ export interface CvReport {
   /** The mean over the folds. */
   mean: CvScores;
   /** Every held-out prediction, for the confusion tables. */
-  pooled: { emotion: Pair[]; stage: Pair[]; behaviours: Sets[]; flags: Sets[] };
+  pooled: { emotion: Pair[]; stage: Pair[]; behaviours: Sets[]; flags: Sets[]; steps: boolean[] };
 }
 
 type Sets = { gold: string[]; pred: string[] };
@@ -65,6 +68,7 @@ function scoresOf(p: CvReport['pooled']): CvScores {
     stageAccuracy: singleLabel(p.stage, STAGES).accuracy,
     behavioursMicroF1: multiLabel(p.behaviours, BEHAVIOURS).microF1,
     ...flagScores(p.flags),
+    stepInSet: p.steps.filter(Boolean).length / Math.max(1, p.steps.length),
   };
 }
 
@@ -108,7 +112,7 @@ export function crossValidate(
   const drafts = files.flatMap((f, i) => readTrainingDrafts(f.jsonl).map((d) => ({ ...d, fold: foldOf(i, d.id) })));
   const ex = trainingExamples(lex, cases, drafts, o);
   const scores: CvScores[] = [];
-  const pooled: CvReport['pooled'] = { emotion: [], stage: [], behaviours: [], flags: [] };
+  const pooled: CvReport['pooled'] = { emotion: [], stage: [], behaviours: [], flags: [], steps: [] };
   for (let held = 0; held < k; held++) {
     if (byFile && trainOnly?.test(files[held]!.name)) continue;
     const train = {
@@ -131,6 +135,7 @@ export function meanScores(xs: readonly CvScores[]): CvScores {
     behavioursMicroF1: avg('behavioursMicroF1'),
     flagsMicroF1: avg('flagsMicroF1'),
     urgentF1: avg('urgentF1'),
+    stepInSet: avg('stepInSet'),
   };
 }
 
@@ -147,17 +152,19 @@ function score(
   drafts: readonly { draft: string; behaviours: readonly string[] }[],
   pooled: CvReport['pooled'],
 ): CvScores {
-  const fold: CvReport['pooled'] = { emotion: [], stage: [], behaviours: [], flags: [] };
+  const fold: CvReport['pooled'] = { emotion: [], stage: [], behaviours: [], flags: [], steps: [] };
   for (const { c, turns } of cases) {
     const r = analyseCase(lex, turns);
     if (c.labels?.emotion) fold.emotion.push({ gold: c.labels.emotion, pred: r.emotion, id: c.id });
     if (c.labels?.stage) fold.stage.push({ gold: c.labels.stage, pred: r.stage, id: c.id });
     if (c.labels?.flags) fold.flags.push({ gold: [...c.labels.flags], pred: [...r.flags] });
+    if (c.labels?.steps) fold.steps.push(c.labels.steps.includes(nextStep(r).step));
   }
   fold.behaviours = drafts.map((d) => ({ gold: [...d.behaviours], pred: decideBehaviours(lex.models!.behaviours, lex, d.draft).map((f) => f.id) }));
   pooled.emotion.push(...fold.emotion);
   pooled.stage.push(...fold.stage);
   pooled.behaviours.push(...fold.behaviours);
   pooled.flags.push(...fold.flags);
+  pooled.steps.push(...fold.steps);
   return scoresOf(fold);
 }

@@ -55,6 +55,17 @@ describe('leave-one-file-out with files trained on only', () => {
     expect(some.folds).toHaveLength(2);
     expect(some.pooled.emotion.map((p) => p.id).sort()).toEqual(['a0', 'a1', 'a2', 'a3', 'b0', 'b1', 'b2', 'b3']);
   });
+
+  it("scores the policy's next step against each case's accepted steps", () => {
+    const withSteps = (prefix: string) =>
+      [
+        { id: `${prefix}s0`, turns: [{ role: 'customer', text: 'Thanks, that sorted it, bye.' }], labels: { steps: ['boundary'] } },
+        { id: `${prefix}s1`, turns: [{ role: 'customer', text: 'Thanks, that sorted it, bye.' }], labels: { steps: ['listen', 'empathize', 'apologize', 'diagnose', 'resolve', 'confirm', 'close', 'handoff'] } },
+      ].map((c) => JSON.stringify(c)).join('\n');
+    const r = crossValidate(lex, [...files, { name: 'steps.jsonl', jsonl: withSteps('x') }], o, 5, 0, { byFile: true });
+    expect(r.pooled.steps).toEqual([false, true]);
+    expect(r.mean.stepInSet).toBe(0.5);
+  });
 });
 
 describe('fitting a linear model', () => {
