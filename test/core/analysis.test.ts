@@ -214,6 +214,26 @@ describe('reading the whole case', () => {
     expect(still.flags).toContain('urgent');
   });
 
+  it("reads the agent's own manager, in a turn the agent reports, as a demand for a manager, and the customer's own as none", () => {
+    for (const text of ['customer is demanding to speak to my manager', 'cust says she wants to talk to my manager right now', 'caller keeps asking for my manager']) {
+      const told = coachText(text);
+      expect(told.flags, text).toContain('demands_manager');
+      expect(told.step, text).toBe('handoff');
+    }
+    for (const text of ['Can you send the invoice? My manager needs a copy for the audit.', 'I need to speak to my manager before I agree to this.']) {
+      expect(coachText(text).flags, text).not.toContain('demands_manager');
+    }
+  });
+
+  it('reads no repeat contact when the customer says the earlier contact was about another matter, unless a "but" brings it back', () => {
+    const other = coachText("I rang last week about my new address and that's done, thanks. Different question today: what is the £4.99 charge on my bill?");
+    expect(other.flags).not.toContain('repeat_contact');
+    const before = coachText('I rang last week about the £4.99 charge on my bill and nothing happened. What is it?');
+    expect(before.flags).toContain('repeat_contact');
+    const again = coachText("Different question, but I've rung three times about this charge already and nobody explains it. What is it?");
+    expect(again.flags).toContain('repeat_contact');
+  });
+
   it('reads no deadline in a date a calm customer tells, or in the time of a threat, but does when a calm customer asks by a date', () => {
     const told = coachText("Hi, I'm travelling with a folding wheelchair on flight LX 1612 on 4 Aug. The wheelchair isn't on my booking yet. Booking ref QZ7K2P.");
     expect(told.emotion).toBe('calm');

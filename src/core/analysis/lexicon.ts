@@ -87,6 +87,8 @@ export const DANGER = 'danger';
 export const TIME = 'time';
 /** The kind of a flag blocker that lifts the flag for the whole message (flags.yaml, `waived_by`). */
 export const WAIVER = 'waiver';
+/** The kind of a flag blocker about the customer's own people, void in a turn the agent reports (flags.yaml, `not_own`). */
+export const OWN = 'own';
 
 export function compileLexicons(content: Content): Lexicons {
   const hit = cache.get(content.emotion);
@@ -97,7 +99,7 @@ export function compileLexicons(content: Content): Lexicons {
     withPatternContext(file, key, () => new PhraseMatcher<L>(entries));
   const flagCues: PhraseEntry<Flag>[] = [];
   const flagNots: PhraseEntry<Flag>[] = [];
-  for (const [flag, entry] of Object.entries(content.flags) as [Flag, { cues: string[]; not: string[]; waived_by: string[]; to_self?: string[]; danger?: string[]; times?: string[] }][]) {
+  for (const [flag, entry] of Object.entries(content.flags) as [Flag, { cues: string[]; not: string[]; not_own: string[]; waived_by: string[]; to_self?: string[]; danger?: string[]; times?: string[] }][]) {
     const add = (p: string, kind?: string) => {
       const fixed = p.startsWith('!');
       flagCues.push({ pattern: fixed ? p.slice(1) : p, label: flag, weight: 1, negatable: !fixed, ...(kind ? { kind } : {}) });
@@ -107,6 +109,7 @@ export function compileLexicons(content: Content): Lexicons {
     for (const p of entry.danger ?? []) add(p, DANGER);
     for (const p of entry.times ?? []) add(p, TIME);
     flagNots.push(...fromList(flag, entry.not));
+    flagNots.push(...fromList(flag, entry.not_own, false, OWN));
     flagNots.push(...fromList(flag, entry.waived_by, false, WAIVER));
   }
   const parts = {

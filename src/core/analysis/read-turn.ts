@@ -6,7 +6,7 @@
 import { EMOTIONS, FLAGS, STAGES, type Emotion, type Flag, type Stage } from '../taxonomy.ts';
 import { tokenize, type Token } from '../text/tokens.ts';
 import type { PhraseMatch } from '../text/phrase-matcher.ts';
-import { DANGER, matchTurn, TIME, TO_SELF, WAIVER, type AbuseTargets, type Lexicons, type TurnMatches } from './lexicon.ts';
+import { DANGER, matchTurn, OWN, TIME, TO_SELF, WAIVER, type AbuseTargets, type Lexicons, type TurnMatches } from './lexicon.ts';
 import type { Cue } from './cue.ts';
 
 export interface SurfaceSignals {
@@ -73,9 +73,12 @@ function waivedFlags(blockers: readonly PhraseMatch<Flag>[], tokens: readonly To
   return out;
 }
 
-/** A `not` entry of the flag overlapping the tokens [start, end) means the cue is about something else. */
-function blockedBy(blockers: readonly PhraseMatch<Flag>[], flag: Flag, start: number, end: number): boolean {
-  return blockers.some((b) => b.entry.label === flag && b.startTok <= end && b.endTok >= start);
+/**
+ * A `not` entry of the flag overlapping the tokens [start, end) means the cue is about something
+ * else. In a turn the agent reports, "my manager" is the agent's manager: `not_own` entries are void.
+ */
+function blockedBy(blockers: readonly PhraseMatch<Flag>[], flag: Flag, start: number, end: number, reported: boolean): boolean {
+  return blockers.some((b) => b.entry.label === flag && !(reported && b.entry.kind === OWN) && b.startTok <= end && b.endTok >= start);
 }
 
 /** Finds insults aimed at a person; profanity about a thing is left to intensity. */
@@ -130,7 +133,7 @@ function findAbuse(lex: Lexicons, found: TurnMatches, text: string, tokens: Toke
     if (aimedAtThing(lex.abuseTargets, tokens, m.startTok)) continue;
     if (insultSuffered(lex.abuseTargets, tokens, m.startTok, reported)) continue;
     // The lexicon's `not` entries speak for name-calling too ("ordered the wrong one like an idiot").
-    if (blockedBy(found.flagBlockers, 'abusive_language', m.startTok, m.endTok)) continue;
+    if (blockedBy(found.flagBlockers, 'abusive_language', m.startTok, m.endTok, reported)) continue;
     add(m.startTok, m.endTok);
   }
   return cues;
@@ -222,7 +225,7 @@ export function readTurn(lex: Lexicons, text: string, turn: number, reported = f
     if (m.negated) continue;
     const flag = m.entry.label;
     if (waived.has(flag)) continue;
-    if (blockedBy(blockers, flag, m.startTok, m.endTok)) continue;
+    if (blockedBy(blockers, flag, m.startTok, m.endTok, reported)) continue;
     if (flag === 'abusive_language' && (abuseSuffered(lex.abuseTargets, tokens, m.startTok, m.endTok, reported) || insultSuffered(lex.abuseTargets, tokens, m.startTok, reported))) continue;
     if (m.entry.kind === TIME) {
       times.push(cue(m, 'flag', flag, 0.5));

@@ -65,8 +65,16 @@ export const StageLexiconSchema = z.object(
 /**
  * `waived_by`: words with which the customer lifts the flag for the whole message ("no rush at
  * all"); a "but" just after keeps it ("no panic, but the appointment is tomorrow").
+ * `not_own`: `not` entries about the customer's own people ("my manager needs the invoice").
+ * In a turn the agent reports ("he wants to speak to my manager") "my" is the agent's, so
+ * they do not apply there.
  */
-const flagEntry = z.object({ cues: z.array(text).min(3), not: z.array(text).default([]), waived_by: z.array(text).default([]) });
+const flagEntry = z.object({
+  cues: z.array(text).min(3),
+  not: z.array(text).default([]),
+  not_own: z.array(text).default([]),
+  waived_by: z.array(text).default([]),
+});
 /**
  * safety_risk has three kinds of cue: a threat to someone else (`cues`), met with a boundary;
  * words of despair or self-harm (`to_self`), met with care; and a danger where the customer is
