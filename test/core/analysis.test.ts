@@ -225,6 +225,22 @@ describe('reading the whole case', () => {
     }
   });
 
+  it('reads a quote and the note the agent adds about the same moment as one: flags, hostility and the safety step from either', () => {
+    const threat = coachText("> I know which branch you work at. I'll be waiting outside when you finish tonight\nhe's the guy whose loan got declined, I'm a bit rattled");
+    expect(threat.flags).toContain('safety_risk');
+    expect(threat.emotion).toBe('hostile');
+    expect(threat.step).toBe('boundary');
+    expect(threat.escalate.notify).toBe(true);
+    // One moment, one point: no "falling" from the quote to the agent's own words.
+    expect(threat.trend.direction).toBeNull();
+    // The longest of the overlapping phrases stands for them.
+    const shown = threat.cues.filter((c) => c.label === 'safety_risk').map((c) => c.text);
+    expect(shown).toContain("I'll be waiting outside when you finish");
+    expect(shown).not.toContain('waiting outside when you finish');
+    const churn = coachText("> honestly if it's not fixed by the weekend I'm taking my business to BT\nhe's the one whose line keeps dropping, he's been really patient with me till now");
+    expect(churn.flags).toContain('threat_churn');
+  });
+
   it('reads no repeat contact when the customer says the earlier contact was about another matter, unless a "but" brings it back', () => {
     const other = coachText("I rang last week about my new address and that's done, thanks. Different question today: what is the £4.99 charge on my bill?");
     expect(other.flags).not.toContain('repeat_contact');

@@ -45,6 +45,11 @@ export interface CaseReading {
   intensity: number;
   trend: { direction: Trend | null; history: TrendPoint[] };
   flags: Flag[];
+  /**
+   * The customer's turns of the latest moment, the latest last: with it, a turn of the other kind
+   * (quoted or reported) right before it. The flags are theirs.
+   */
+  moment: CustomerTurnReading[];
   stage: Stage;
   /** Steps the agent has taken in this case, in order, without repeats. */
   stepsTaken: Step[];
@@ -207,15 +212,28 @@ export function analyseCase(lex: Lexicons, input: readonly Turn[]): CaseReading 
   // Agent turns after the latest customer turn are steps already taken for it too.
   if (sinceCustomer.length > 0) lastAgentSteps = [...new Set(sinceCustomer.flatMap((a) => a.steps))];
 
+  // A quote and the agent's narration of the same moment ("> I know which branch you work at" then
+  // "he's the one whose loan was declined, I'm a bit rattled") are two customer turns side by
+  // side, kept apart only because one is reported: what either says is what the customer says
+  // now, and the narration's calm words are often the agent's own. Hostility in either is the
+  // moment's (taking the higher of any two emotions read fewer tuning cases right: an anxious
+  // quote and a frustrated note are not an angrier customer). The urgency model weighs only the
+  // latest, so `urgent` comes from it alone.
+  const before = customer[customer.length - 2];
+  const beside = before && before.turn === latest.turn - 1 ? before : undefined;
+  const felt = beside?.emotionReading.emotion === 'hostile' ? beside : latest;
   const history = customer.map((c) => ({ turn: c.turn, emotion: c.emotionReading.emotion, intensity: c.emotionReading.intensity }));
+  if (beside) history.splice(-2, 2, { turn: latest.turn, emotion: felt.emotionReading.emotion, intensity: felt.emotionReading.intensity });
   const notices: string[] = [];
-  let emotion = latest.emotionReading.emotion;
-  let intensity = latest.emotionReading.intensity;
+  let emotion = felt.emotionReading.emotion;
+  let intensity = felt.emotionReading.intensity;
   let stage = latest.stageId;
   // With the models, the urgency model has weighed the latest turn, emotion and stage included;
   // the rule is for the rules alone.
   const unhurried = !lex.models && deadlineWithoutPressure(emotion, stage);
-  const flags = FLAGS.filter((f) => latest.flags.has(f) && !(f === 'urgent' && unhurried));
+  const flags = FLAGS.filter(
+    (f) => (latest.flags.has(f) && !(f === 'urgent' && unhurried)) || (f !== 'urgent' && beside?.flags.has(f) === true),
+  );
   const calmedAt = turns.findLastIndex((t) => t.role === 'note' && t.signal === 'calmed');
   if (calmedAt > latest.turn) {
     const c = calmedReading(emotion, intensity, stage, calmedAt);
@@ -229,16 +247,24 @@ export function analyseCase(lex: Lexicons, input: readonly Turn[]): CaseReading 
   // Cues shown to the agent: what drove the emotion, flags and stage in the latest turn.
   // Two lexicon entries may find the same words ("before Saturday"): the agent sees them once.
   const seen = new Set<string>();
-  const cues = latest.cues.filter((c) => {
+  const besideCues = beside
+    ? beside.cues.filter((c) => (c.signal === 'flag' && c.label !== 'urgent' && !latest.flags.has(c.label as Flag)) || (c.signal === 'emotion' && felt === beside))
+    : [];
+  const cues = [...besideCues, ...latest.cues].filter((c) => {
     const shown =
       (c.signal === 'emotion' && c.label === emotion) ||
       (c.signal === 'flag' && flags.includes(c.label as Flag)) ||
       (c.signal === 'stage' && c.label === stage);
-    const key = `${c.signal}:${c.label}:${c.start}:${c.end}`;
+    const key = `${c.turn}:${c.signal}:${c.label}:${c.start}:${c.end}`;
     if (!shown || seen.has(key)) return false;
     seen.add(key);
     return true;
   });
+  // Entries that end alike ("I'll be waiting outside when you finish", "waiting outside when you
+  // finish") would show the agent the same words three times: the longest span stands for them.
+  const inside = (c: Cue, o: Cue) =>
+    o !== c && o.turn === c.turn && o.signal === c.signal && o.label === c.label && o.start <= c.start && o.end >= c.end && o.end - o.start > c.end - c.start;
+  const shownCues = cues.filter((c) => !cues.some((o) => inside(c, o)));
   return {
     turns,
     customer,
@@ -247,10 +273,11 @@ export function analyseCase(lex: Lexicons, input: readonly Turn[]): CaseReading 
     intensity,
     trend: { direction: trendOf(history), history },
     flags,
+    moment: beside ? [beside, latest] : [latest],
     stage,
     stepsTaken,
     lastAgentSteps,
-    cues,
+    cues: shownCues,
     notices,
   };
 }

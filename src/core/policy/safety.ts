@@ -10,13 +10,13 @@ export type SafetyRisk = 'threat' | Situation;
 
 export function safetyRisk(r: CaseReading): SafetyRisk | undefined {
   if (!r.flags.includes('safety_risk')) return undefined;
-  const latest = r.customer.at(-1);
-  const cues = latest?.flags.get('safety_risk') ?? [];
+  const cues = r.moment.flatMap((t) => t.flags.get('safety_risk') ?? []);
   // A reading without cues of its own (a model's) falls back on the emotion: hostile is a threat.
-  if (!latest || cues.length === 0) return r.emotion === 'hostile' ? 'threat' : 'self_harm';
-  if (latest.riskToSelf.length === 0) return 'threat';
+  if (cues.length === 0) return r.emotion === 'hostile' ? 'threat' : 'self_harm';
+  const riskToSelf = r.moment.flatMap((t) => t.riskToSelf);
+  if (riskToSelf.length === 0) return 'threat';
   // Words of despair outweigh a danger named beside them: the person comes first.
-  return latest.danger.length === latest.riskToSelf.length ? 'danger' : 'self_harm';
+  return r.moment.flatMap((t) => t.danger).length === riskToSelf.length ? 'danger' : 'self_harm';
 }
 
 /** The situation the case's wordings are chosen for, if it is one that has its own. */
