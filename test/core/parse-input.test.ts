@@ -97,6 +97,16 @@ describe('reading what agents paste', () => {
     expect(p.turns[1]).toEqual({ role: 'customer', text: 'I WANT A REFUND. NOT A VOUCHER. TODAY.', reported: true });
   });
 
+  it('keeps what the customer said before a quote with the quote, and only what the agent did as a note', () => {
+    const p = parse("customer says she wants a manager NOW and she'll put it all over facebook. I offered the claim form and she said 'forms, forms, always more forms'");
+    expect(p.turns[0]).toEqual({ role: 'note', text: 'I offered the claim form and she said', actions: ['resolve'] });
+    expect(p.turns[1]).toEqual({
+      role: 'customer',
+      text: "customer says she wants a manager NOW and she'll put it all over facebook.\nforms, forms, always more forms",
+      reported: true,
+    });
+  });
+
   it('keeps the narration around a quote, and never takes an apostrophe for a quote mark', () => {
     const p = parse("customer is demanding the area manager, says the 'new' phone we sold him was used and he's going to trading standards");
     expect(p.turns).toHaveLength(1);

@@ -61,9 +61,14 @@ function narrationTurns(lex: Lexicons, text: string): Turn[] {
     const before = withoutCoachQuestions(lex, text.slice(0, m.index)).replace(/[,:;\s]+$/, '');
     const after = withoutCoachQuestions(lex, text.slice(m.index + m[0].length)).replace(/^[,:;.\s]+/, '');
     const turns: Turn[] = [];
-    const beforeActions = before.length > 0 ? actionsIn(lex, before) : [];
-    if (beforeActions.length > 0) turns.push({ role: 'note', text: before, actions: beforeActions });
-    const said = [beforeActions.length > 0 ? '' : before, quote, after].filter((x) => x.length > 0).join('\n');
+    // Sentence by sentence: what the agent did is a note, what the customer said or did
+    // ("she wants a manager NOW and she'll put it all over facebook") stays with the quote.
+    const sentences = before.split(/(?<=[.!?])\s+|\n+/).filter((x) => x.length > 0);
+    const done = sentences.filter((x) => actionsIn(lex, x).length > 0);
+    const beforeActions = done.length > 0 ? actionsIn(lex, done.join(' ')) : [];
+    if (beforeActions.length > 0) turns.push({ role: 'note', text: done.join(' '), actions: beforeActions });
+    const told = sentences.filter((x) => !done.includes(x)).join(' ');
+    const said = [told, quote, after].filter((x) => x.length > 0).join('\n');
     turns.push({ role: 'customer', text: said, reported: true });
     return turns;
   }
