@@ -31,9 +31,11 @@ function isNarration(lex: Lexicons, text: string): boolean {
   return lex.narrator.match(tokenize(text)).length > 0;
 }
 
+const sentencesOf = (text: string) => text.split(/(?<=[.!?])\s+|\n+/);
+
 /** Removes sentences addressed to the coach ("what do I say?") from a note or narration. */
 function withoutCoachQuestions(lex: Lexicons, text: string): string {
-  const sentences = text.split(/(?<=[.!?])\s+|\n+/);
+  const sentences = sentencesOf(text);
   return sentences.filter((s) => !(isCoachQuestion(lex, s) && s.length < 160)).join(' ').trim();
 }
 
@@ -63,7 +65,7 @@ function narrationTurns(lex: Lexicons, text: string): Turn[] {
     const turns: Turn[] = [];
     // Sentence by sentence: what the agent did is a note, what the customer said or did
     // ("she wants a manager NOW and she'll put it all over facebook") stays with the quote.
-    const sentences = before.split(/(?<=[.!?])\s+|\n+/).filter((x) => x.length > 0);
+    const sentences = sentencesOf(before).filter((x) => x.length > 0);
     const done = sentences.filter((x) => actionsIn(lex, x).length > 0);
     const beforeActions = done.length > 0 ? actionsIn(lex, done.join(' ')) : [];
     if (beforeActions.length > 0) turns.push({ role: 'note', text: done.join(' '), actions: beforeActions });
