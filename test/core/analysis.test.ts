@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { coachText, coachTurns, testEngine } from '../helpers/engine.ts';
+import { nextStep } from '../../src/core/policy/next-step.ts';
 
 /** The playbook's lines written for a situation (prompts/playbook, `situations`). */
 const linesFor = (situation: string) =>
@@ -185,10 +186,18 @@ describe('reading the whole case', () => {
   });
 
   it('sets a boundary for a hostile customer even when no abuse cue named it', () => {
-    const a = coachText('What a bunch of c***s. Every last one of you in that office.');
-    expect(a.emotion).toBe('hostile');
-    expect(a.flags).not.toContain('abusive_language');
-    expect(a.step).toBe('boundary');
+    // The policy rule itself: a reading of hostility with no abuse flag (the model's, or the LLM's).
+    const r = testEngine().offline.read([{ role: 'customer', text: 'Every last one of you in that office should be ashamed.' }]);
+    expect(nextStep({ ...r, emotion: 'hostile', flags: [] }).step).toBe('boundary');
+    expect(nextStep({ ...r, emotion: 'hostile', flags: [], stepsTaken: ['boundary'] }).step).toBe('handoff');
+  });
+
+  it('reads insults masked down to their first letter as the words they hide', () => {
+    for (const text of ['What a bunch of c***s. Every last one of you in that office.', 'You absolute b******s, all of you.', 'Listen here you t**t.']) {
+      const a = coachText(text);
+      expect(a.flags, text).toContain('abusive_language');
+      expect(a.step, text).toBe('boundary');
+    }
   });
 
   it('reads a time the agent offered and the customer repeats as agreement, not a deadline', () => {

@@ -80,6 +80,10 @@ const MASKED: [RegExp, string][] = [
   [/^d[*a]+m?n$/, 'damn'],
   [/^b[*a]+s?t?ard(s)?$/, 'bastard'],
   [/^b\*{3,}d(s)?$/, 'bastard'],
+  // Only the first letter shown: "c***s", "b******s" (a letter per star), "t**t".
+  [/^c\*{2,3}(s)?$/, 'cunt'],
+  [/^b\*{6}(s)?$/, 'bastard'],
+  [/^t\*{2}t(s)?$/, 'twat'],
 ];
 
 function unmask(word: string): string {
