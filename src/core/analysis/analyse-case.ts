@@ -221,6 +221,7 @@ export function analyseCase(lex: Lexicons, input: readonly Turn[]): CaseReading 
   // latest, so `urgent` comes from it alone.
   const before = customer[customer.length - 2];
   const beside = before && before.turn === latest.turn - 1 ? before : undefined;
+  const moment = beside ? [beside, latest] : [latest];
   const felt = beside?.emotionReading.emotion === 'hostile' ? beside : latest;
   const history = customer.map((c) => ({ turn: c.turn, emotion: c.emotionReading.emotion, intensity: c.emotionReading.intensity }));
   if (beside) history.splice(-2, 2, { turn: latest.turn, emotion: felt.emotionReading.emotion, intensity: felt.emotionReading.intensity });
@@ -273,7 +274,7 @@ export function analyseCase(lex: Lexicons, input: readonly Turn[]): CaseReading 
     intensity,
     trend: { direction: trendOf(history), history },
     flags,
-    moment: beside ? [beside, latest] : [latest],
+    moment,
     stage,
     stepsTaken,
     lastAgentSteps,

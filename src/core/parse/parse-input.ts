@@ -57,7 +57,6 @@ const DIRECT_QUOTE = /(?<=^|[\s(:,;-])(?:"([^"\n]{25,}?)"|“([^”\n]{25,}?)”
  */
 function narrationTurns(lex: Lexicons, text: string): Turn[] {
   const m = DIRECT_QUOTE.exec(text);
-  const body = withoutCoachQuestions(lex, text);
   if (m) {
     const quote = (m[1] ?? m[2] ?? m[3] ?? m[4])!.trim();
     const before = withoutCoachQuestions(lex, text.slice(0, m.index)).replace(/[,:;\s]+$/, '');
@@ -66,14 +65,15 @@ function narrationTurns(lex: Lexicons, text: string): Turn[] {
     // Sentence by sentence: what the agent did is a note, what the customer said or did
     // ("she wants a manager NOW and she'll put it all over facebook") stays with the quote.
     const sentences = sentencesOf(before).filter((x) => x.length > 0);
-    const done = sentences.filter((x) => actionsIn(lex, x).length > 0);
-    const beforeActions = done.length > 0 ? actionsIn(lex, done.join(' ')) : [];
-    if (beforeActions.length > 0) turns.push({ role: 'note', text: done.join(' '), actions: beforeActions });
-    const told = sentences.filter((x) => !done.includes(x)).join(' ');
+    const acted = sentences.map((x) => actionsIn(lex, x));
+    const beforeActions = [...new Set(acted.flat())];
+    if (beforeActions.length > 0) turns.push({ role: 'note', text: sentences.filter((_, i) => acted[i]!.length > 0).join(' '), actions: beforeActions });
+    const told = sentences.filter((_, i) => acted[i]!.length === 0).join(' ');
     const said = [told, quote, after].filter((x) => x.length > 0).join('\n');
     turns.push({ role: 'customer', text: said, reported: true });
     return turns;
   }
+  const body = withoutCoachQuestions(lex, text);
   const actions = actionsIn(lex, body);
   const turns: Turn[] = [];
   if (actions.length > 0) turns.push({ role: 'note', text: body, actions });
