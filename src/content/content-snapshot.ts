@@ -4,15 +4,20 @@
  * changed; any edit changes the hash, so an edited file is always validated afresh.
  * The snapshot lives in the project's node_modules/.cache (never a shared temporary
  * directory another user could write to); when that is not writable, there is no snapshot.
+ * It also keeps the lexicons compiled (lexicon.ts, LexiconImage), so its key covers the code
+ * that compiles them as well: a change to how patterns are read never meets an old image.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { compileLexicons, lexiconImage, offerLexiconImage, type LexiconImage } from '../core/analysis/lexicon.ts';
 import { modelFromPacked, packWeights, type LinearModel } from '../core/analysis/linear-model.ts';
 import type { Content } from '../core/content/schema.ts';
 
 /** Bump when the shape of Content changes: old snapshots are then ignored. */
-const FORMAT = 'defuse-content/5';
+const FORMAT = 'defuse-content/6';
+/** The code a LexiconImage depends on: how patterns are parsed and words folded. */
+const COMPILER = ['../core/text/phrase-matcher.ts', '../core/text/tokens.ts', '../core/analysis/lexicon.ts'].map((f) => new URL(f, import.meta.url));
 const DEFAULT_DIR = new URL('../../node_modules/.cache/defuse/', import.meta.url).pathname;
 
 export function snapshotDir(): string {
@@ -33,6 +38,7 @@ function listFiles(dir: string, rel = ''): string[] {
 export function contentKey(dir: string, options: string): string | undefined {
   try {
     const h = createHash('sha256').update(FORMAT).update('\0').update(options);
+    for (const f of COMPILER) h.update('\0').update(readFileSync(f));
     for (const f of listFiles(dir)) h.update('\0').update(f).update('\0').update(readFileSync(join(dir, f)));
     return h.digest('hex').slice(0, 32);
   } catch {
@@ -55,6 +61,7 @@ type Models = NonNullable<Content['models']>;
 interface Stored extends Omit<Content, 'playbook' | 'models'> {
   playbook: [string, unknown][];
   models?: Record<keyof Models, StoredModel>;
+  lexicons?: LexiconImage;
 }
 
 function storeModel(m: LinearModel): StoredModel {
@@ -77,8 +84,10 @@ function mapModels<A, B>(models: Record<keyof Models, A>, f: (m: A) => B): Recor
 export function readSnapshot(key: string): Content | undefined {
   try {
     const stored = JSON.parse(readFileSync(join(snapshotDir(), `content-${key}.json`), 'utf8')) as Stored;
-    const { models, ...rest } = stored;
-    return { ...rest, playbook: new Map(stored.playbook), ...(models ? { models: mapModels(models, readModel) } : {}) } as Content;
+    const { models, lexicons, ...rest } = stored;
+    const content = { ...rest, playbook: new Map(stored.playbook), ...(models ? { models: mapModels(models, readModel) } : {}) } as Content;
+    if (lexicons) offerLexiconImage(content, lexicons);
+    return content;
   } catch {
     return undefined;
   }
@@ -91,7 +100,9 @@ export function writeSnapshot(key: string, content: Content): void {
     const path = join(dir, `content-${key}.json`);
     const tmp = `${path}.${process.pid}.tmp`;
     const { models, ...rest } = content;
-    const stored: Stored = { ...rest, playbook: [...content.playbook], ...(models ? { models: mapModels(models, storeModel) } : {}) };
+    // Validation compiled the lexicons already (checkLexicons): this reads them from its cache.
+    const lexicons = lexiconImage(compileLexicons(content));
+    const stored: Stored = { ...rest, playbook: [...content.playbook], ...(models ? { models: mapModels(models, storeModel) } : {}), lexicons };
     writeFileSync(tmp, JSON.stringify(stored));
     // Rename is atomic: a concurrent start never reads half a snapshot.
     renameSync(tmp, path);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PhraseMatcher, PatternSyntaxError } from '../../src/core/text/phrase-matcher.ts';
+import { PhraseMatcher, PatternSyntaxError, restoreSlots, SlotImages, type PhraseEntry } from '../../src/core/text/phrase-matcher.ts';
 import { tokenize } from '../../src/core/text/tokens.ts';
 
 const m = (pattern: string, negatable = false) => new PhraseMatcher([{ pattern, label: 'x', weight: 1, negatable }]);
@@ -61,5 +61,48 @@ describe('phrase patterns', () => {
     expect(() => m('~ starts with a gap')).toThrow(PatternSyntaxError);
     expect(() => m('(unbalanced')).toThrow(/unbalanced/);
     expect(() => m('a*')).toThrow(/too short/);
+  });
+});
+
+describe('matcher images', () => {
+  const entries: PhraseEntry[] = [
+    { pattern: '(cancel|close) ~3 (account|my plan)|switch* to #num', label: 'churn', weight: 1, negatable: true },
+    { pattern: 'not [very] happy', label: 'calm', weight: 0.5, negatable: false },
+    { pattern: 'third time|3rd time|(rang|called) ~2 (before|already)', label: 'repeat', weight: 1, negatable: false, kind: 'k' },
+  ];
+  const texts = [
+    'I will close the whole account, this is the 3rd time',
+    "not very happy, I called you lot before and I'm switching to 02 tomorrow",
+    "I won't cancel my plan",
+    'nothing to see here, I am not happy',
+  ];
+  const found = (matcher: PhraseMatcher, text: string) =>
+    matcher.match(tokenize(text)).map((h) => ({ pattern: h.entry.pattern, label: h.entry.label, kind: h.entry.kind, at: [h.startTok, h.endTok], negated: h.negated }));
+
+  it('restores, through JSON, a matcher that finds exactly what the compiled one finds', () => {
+    const compiled = new PhraseMatcher(entries);
+    const slots = new SlotImages();
+    const image = compiled.image(slots);
+    const stored = JSON.parse(JSON.stringify({ image, slots: slots.list }));
+    const restored = PhraseMatcher.fromImage(entries, stored.image, restoreSlots(stored.slots));
+    for (const text of texts) expect(found(restored, text)).toEqual(found(compiled, text));
+    expect(found(restored, texts[0]!).map((h) => h.label)).toEqual(['churn', 'repeat']);
+    expect(found(restored, texts[2]!)).toEqual([{ pattern: entries[0]!.pattern, label: 'churn', kind: undefined, at: [2, 5], negated: true }]);
+  });
+
+  it('shares one slot table between matchers and names words, not ids', () => {
+    const slots = new SlotImages();
+    new PhraseMatcher(entries).image(slots);
+    const before = slots.list.length;
+    new PhraseMatcher([{ pattern: '(cancel|close) ~3 (account|my plan)', label: 'x', weight: 1, negatable: false }]).image(slots);
+    expect(slots.list.length).toBe(before);
+    expect(slots.list).toContainEqual({ words: ['cancel', 'close'], alts: [], optional: false });
+  });
+
+  it('refuses an image that does not fit the entries', () => {
+    const slots = new SlotImages();
+    const image = new PhraseMatcher(entries).image(slots);
+    expect(() => PhraseMatcher.fromImage(entries.slice(0, 1), image, restoreSlots(slots.list))).toThrow(RangeError);
+    expect(() => PhraseMatcher.fromImage(entries, image, restoreSlots(slots.list.slice(0, 2)))).toThrow(RangeError);
   });
 });

@@ -3,7 +3,7 @@
  * In a weight map a key that starts with "!" is not cancelled by a negator before it
  * (use it for phrases whose meaning survives "not", such as "not acceptable").
  */
-import { PhraseMatcher, type PhraseEntry, type PhraseMatch } from '../text/phrase-matcher.ts';
+import { PhraseMatcher, restoreSlots, SlotImages, type MatcherImage, type PhraseEntry, type PhraseMatch, type Slot, type SlotImage } from '../text/phrase-matcher.ts';
 import type { Token } from '../text/tokens.ts';
 import { CONTENT_FILES, type Content } from '../content/schema.ts';
 import { withPatternContext } from '../content/check-content.ts';
@@ -90,13 +90,65 @@ export const WAIVER = 'waiver';
 /** The kind of a flag blocker about the customer's own people, void in a turn the agent reports (flags.yaml, `not_own`). */
 export const OWN = 'own';
 
+/** The matchers an image keeps (turnPass is combined from them, which costs little). */
+const IMAGED = [
+  'emotion', 'stage', 'flags', 'flagBlockers', 'behaviours', 'intensifiers', 'profanity', 'insults', 'insultNouns',
+  'narrator', 'coachQuestions', 'agentActions', 'issue', 'remedy',
+] as const;
+type Imaged = (typeof IMAGED)[number];
+
+/**
+ * The compiled lexicons as plain data (phrase-matcher.ts, MatcherImage). The content snapshot
+ * keeps one beside the content it was compiled from, so a start restores the matchers instead
+ * of parsing some 9,000 phrase alternatives again.
+ */
+export interface LexiconImage {
+  slots: SlotImage[];
+  matchers: Record<Imaged, MatcherImage>;
+}
+
+/** Images offered for a content (offerLexiconImage), keyed like the cache below. */
+const images = new WeakMap<object, LexiconImage>();
+
+/**
+ * Lets compileLexicons restore this content's matchers from an image made by lexiconImage from
+ * the same content and the same compiler (the snapshot's key covers both). An image that does
+ * not fit is ignored and the lexicons are compiled afresh.
+ */
+export function offerLexiconImage(content: Content, image: LexiconImage): void {
+  images.set(content.emotion, image);
+}
+
+export function lexiconImage(lex: Lexicons): LexiconImage {
+  const slots = new SlotImages();
+  const matchers = Object.fromEntries(IMAGED.map((k) => [k, lex[k].image(slots)])) as Record<Imaged, MatcherImage>;
+  return { slots: slots.list, matchers };
+}
+
 export function compileLexicons(content: Content): Lexicons {
   const hit = cache.get(content.emotion);
   // The models are not part of the cached compilation: the loader compiles before they are read.
   if (hit) return hit.modelsFrom === content.models ? hit : { ...hit, ...compiledModels(content) };
+  const image = images.get(content.emotion);
+  let lex: Lexicons | undefined;
+  if (image) {
+    try {
+      lex = compileFrom(content, { image, slots: restoreSlots(image.slots) });
+    } catch {
+      // A damaged or foreign image: compiling afresh gives the same matchers, only slower.
+    }
+  }
+  lex ??= compileFrom(content);
+  cache.set(content.emotion, lex);
+  return lex;
+}
+
+function compileFrom(content: Content, from?: { image: LexiconImage; slots: Slot[] }): Lexicons {
   const f = CONTENT_FILES;
-  const build = <L extends string>(file: string, key: string, entries: PhraseEntry<L>[]) =>
-    withPatternContext(file, key, () => new PhraseMatcher<L>(entries));
+  const build = <L extends string>(name: Imaged, file: string, key: string, entries: PhraseEntry<L>[]) =>
+    from
+      ? PhraseMatcher.fromImage<L>(entries, from.image.matchers[name], from.slots)
+      : withPatternContext(file, key, () => new PhraseMatcher<L>(entries));
   const flagCues: PhraseEntry<Flag>[] = [];
   const flagNots: PhraseEntry<Flag>[] = [];
   for (const [flag, entry] of Object.entries(content.flags) as [Flag, { cues: string[]; not: string[]; not_own: string[]; waived_by: string[]; to_self?: string[]; danger?: string[]; times?: string[] }][]) {
@@ -113,31 +165,30 @@ export function compileLexicons(content: Content): Lexicons {
     flagNots.push(...fromList(flag, entry.waived_by, false, WAIVER));
   }
   const parts = {
-    emotion: build(f.emotion, 'emotion', fromWeights(content.emotion)),
-    stage: build(f.stage, 'stage', fromWeights(content.stage)),
-    flags: build(f.flags, 'cues', flagCues),
-    flagBlockers: build(f.flags, 'not', flagNots),
-    behaviours: build(f.behaviours, 'behaviours', fromWeights(content.behaviours)),
-    intensifiers: build(f.signals, 'intensifiers', fromList('intensifier', content.signals.intensifiers, true)),
-    profanity: build(f.signals, 'profanity', fromList('profanity', content.signals.profanity)),
-    insults: build(f.signals, 'insults', fromList('insult', content.signals.insults)),
-    insultNouns: build(f.signals, 'insult_nouns', fromList('insult', content.signals.insult_nouns)),
+    emotion: build('emotion', f.emotion, 'emotion', fromWeights(content.emotion)),
+    stage: build('stage', f.stage, 'stage', fromWeights(content.stage)),
+    flags: build('flags', f.flags, 'cues', flagCues),
+    flagBlockers: build('flagBlockers', f.flags, 'not', flagNots),
+    behaviours: build('behaviours', f.behaviours, 'behaviours', fromWeights(content.behaviours)),
+    intensifiers: build('intensifiers', f.signals, 'intensifiers', fromList('intensifier', content.signals.intensifiers, true)),
+    profanity: build('profanity', f.signals, 'profanity', fromList('profanity', content.signals.profanity)),
+    insults: build('insults', f.signals, 'insults', fromList('insult', content.signals.insults)),
+    insultNouns: build('insultNouns', f.signals, 'insult_nouns', fromList('insult', content.signals.insult_nouns)),
     acronyms: new Set(content.signals.acronyms.map((a) => a.toLowerCase())),
     abuseTargets: wordSets(content.signals.abuse_targets),
-    narrator: build(f.narration, 'narrator', fromList('narrator', content.narration.narrator)),
-    coachQuestions: build(f.narration, 'coach_questions', fromList('coach', content.narration.coach_questions)),
+    narrator: build('narrator', f.narration, 'narrator', fromList('narrator', content.narration.narrator)),
+    coachQuestions: build('coachQuestions', f.narration, 'coach_questions', fromList('coach', content.narration.coach_questions)),
     agentActions: build(
+      'agentActions',
       f.narration,
       'agent_actions',
       Object.entries(content.narration.agent_actions).flatMap(([step, list]) => fromList(step as Step, list ?? [], true)),
     ),
-    issue: build(f.slots, 'issue', content.slots.issue.map(([pattern], i) => ({ pattern, label: String(i), weight: 1, negatable: false }))),
+    issue: build('issue', f.slots, 'issue', content.slots.issue.map(([pattern], i) => ({ pattern, label: String(i), weight: 1, negatable: false }))),
     ...compiledModels(content),
-    remedy: build(f.slots, 'remedy', content.slots.remedy.map(([pattern], i) => ({ pattern, label: String(i), weight: 1, negatable: false }))),
+    remedy: build('remedy', f.slots, 'remedy', content.slots.remedy.map(([pattern], i) => ({ pattern, label: String(i), weight: 1, negatable: false }))),
   };
-  const lex: Lexicons = { ...parts, turnPass: turnPass(parts) };
-  cache.set(content.emotion, lex);
-  return lex;
+  return { ...parts, turnPass: turnPass(parts) };
 }
 
 export interface TurnMatches {

@@ -12,9 +12,9 @@
  *   #num          a number or amount ("5", "$16", "3rd")
  * Words are folded like the text: lowercase, apostrophes dropped ("dont" = "don't").
  */
-import { foldLexiconWord, wordCount, wordId, type Token } from './tokens.ts';
+import { foldLexiconWord, wordCount, wordId, wordOf, type Token } from './tokens.ts';
 
-interface WordTest {
+export interface WordTest {
   exact?: string;
   /** Set instead of `exact` for a first word already turned into its id. */
   id?: number;
@@ -33,7 +33,7 @@ interface GapSlot {
   kind: 'gap';
   max: number;
 }
-type Slot = GroupSlot | GapSlot;
+export type Slot = GroupSlot | GapSlot;
 
 export interface PhraseEntry<L extends string = string> {
   pattern: string;
@@ -55,6 +55,8 @@ export interface PhraseMatch<L extends string = string> {
 
 interface Compiled<L extends string> {
   entry: PhraseEntry<L>;
+  /** The entry's place in the list the matcher was made from (its image names entries so). */
+  entryIndex: number;
   slots: Slot[];
   id: number;
   second: ReadonlySet<number> | undefined;
@@ -167,6 +169,46 @@ function firstWords(slots: Slot[], pattern: string): WordTest[] {
   return [...[...first.words].map((id) => ({ id })), ...first.alts.map((a) => a[0]!)];
 }
 
+function compileAlternative<L extends string>(entry: PhraseEntry<L>, entryIndex: number, slots: Slot[], id: number): Compiled<L> {
+  const second = secondWords(slots);
+  // A phrase indexed on its first two words has its second proved by the lookup.
+  const need = requiredWords(slots.slice(second !== undefined ? 2 : 1));
+  return { entry, entryIndex, slots, id, second, first: firstWords(slots, entry.pattern), group: 0, need };
+}
+
+/**
+ * A compiled matcher as plain data, kept between runs (the content snapshot): parsing every
+ * pattern again was most of what compiling the lexicons cost at start-up. One row per phrase
+ * alternative: the index of its entry, then the indexes of its slots in a SlotImages list.
+ */
+export type MatcherImage = number[][];
+/** A slot as plain data: a gap's length, or a group with its words as text (ids differ between runs). */
+export type SlotImage = number | { words: string[]; alts: WordTest[][]; optional: boolean };
+
+/** The slots of several matchers' images, each once: the lexicons share most of their slots. */
+export class SlotImages {
+  readonly list: SlotImage[] = [];
+  private readonly at = new Map<Slot, number>();
+
+  add(slot: Slot): number {
+    let i = this.at.get(slot);
+    if (i === undefined) {
+      i = this.list.length;
+      this.list.push(slot.kind === 'gap' ? slot.max : { words: [...slot.words].map(wordOf), alts: slot.alts, optional: slot.optional });
+      this.at.set(slot, i);
+    }
+    return i;
+  }
+}
+
+/** The slots of a SlotImages list, made once for every matcher restored from it. */
+export function restoreSlots(list: readonly SlotImage[]): Slot[] {
+  return list.map((s): Slot => {
+    if (typeof s === 'number') return { kind: 'gap', max: s };
+    return { kind: 'group', words: new Set(s.words.map(wordId)), alts: s.alts, optional: s.optional };
+  });
+}
+
 function isNumber(t: Token): boolean {
   return t.num;
 }
@@ -242,17 +284,34 @@ export class PhraseMatcher<L extends string = string> {
   /** Throws PatternSyntaxError naming the pattern; the content loader adds the file. */
   constructor(entries: readonly PhraseEntry<L>[]) {
     const compiled: Compiled<L>[] = [];
-    for (const entry of entries) {
-      for (const alt of splitTop(entry.pattern.trim(), '|')) {
-        const slots = parseAlternative(alt, entry.pattern);
-        const second = secondWords(slots);
-        // A phrase indexed on its first two words has its second proved by the lookup.
-        const need = requiredWords(slots.slice(second !== undefined ? 2 : 1));
-        compiled.push({ entry, slots, id: compiled.length, second, first: firstWords(slots, entry.pattern), group: 0, need });
-      }
-    }
+    entries.forEach((entry, e) => {
+      for (const alt of splitTop(entry.pattern.trim(), '|')) compiled.push(compileAlternative(entry, e, parseAlternative(alt, entry.pattern), compiled.length));
+    });
     this.compiled = compiled;
     for (const c of compiled) this.index(c);
+  }
+
+  /** This matcher as plain data (MatcherImage), its slots added to `slots`. */
+  image(slots: SlotImages): MatcherImage {
+    return this.compiled.map((c) => [c.entryIndex, ...c.slots.map((slot) => slots.add(slot))]);
+  }
+
+  /**
+   * The matcher `new PhraseMatcher(entries)` makes, from its image and the slots of the same
+   * SlotImages (restoreSlots), without parsing a pattern. Throws when the image does not fit
+   * the entries; the caller then compiles them afresh.
+   */
+  static fromImage<L extends string>(entries: readonly PhraseEntry<L>[], image: MatcherImage, slots: readonly Slot[]): PhraseMatcher<L> {
+    const out = new PhraseMatcher<L>([]);
+    for (const [e, ...at] of image) {
+      const entry = entries[e!];
+      const parts = at.map((i) => slots[i]);
+      if (!entry || parts.length === 0 || parts.some((p) => p === undefined)) throw new RangeError('the matcher image does not fit these entries');
+      const c = compileAlternative(entry, e!, parts as Slot[], out.compiled.length);
+      out.compiled.push(c);
+      out.index(c);
+    }
+    return out;
   }
 
   /**

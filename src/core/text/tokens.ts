@@ -30,16 +30,26 @@ export interface Token {
  * before reading any text (the engine does, at start).
  */
 const WORD_IDS = new Map<string, number>();
+/** The words by id: a compiled lexicon's image (phrase-matcher.ts) names words, not ids. */
+const WORDS: string[] = [];
 
 export function wordId(word: string): number {
   let id = WORD_IDS.get(word);
   if (id === undefined) {
     id = WORD_IDS.size;
     WORD_IDS.set(word, id);
+    WORDS.push(word);
     // Cached tokens were given ids before this word had one.
     cache.clear();
   }
   return id;
+}
+
+/** The word with this id (wordId). */
+export function wordOf(id: number): string {
+  const w = WORDS[id];
+  if (w === undefined) throw new RangeError(`no word has id ${id}`);
+  return w;
 }
 
 /** How many words have an id so far (ids run from 0 to this, exclusive). */
