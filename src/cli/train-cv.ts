@@ -14,7 +14,7 @@
  *
  *   npm run train:cv -- [--k 5] [--repeats 1] [--by-file [--train-only REGEX]] [--baseline] [--confusion]
  *     [--optimiser adam|gd] [--epochs N] [--lr X] [--l2 X] [--l2-emotion X] [--l2-stage X]
- *     [--l2-behaviours X] [--l2-urgency X] [--min-count N] [--positive-weight X]
+ *     [--l2-behaviours X] [--l2-urgency X] [--l2-flags X] [--min-count N] [--positive-weight X]
  *     [--urgency-positive-weight X] [--word-weight X]
  *     [--min-word-effect X] [--emotion-words yes|no] [--stage-words yes|no]
  */
@@ -56,7 +56,7 @@ const OPTIONS: Record<string, Setter> = {
   },
   '--epochs': (o, v) => ({ ...o, epochs: num(v) }),
   '--lr': (o, v) => ({ ...o, learningRate: num(v) }),
-  '--l2': (o, v) => ({ ...o, l2: { emotion: num(v), stage: num(v), behaviours: num(v), urgency: num(v) } }),
+  '--l2': (o, v) => ({ ...o, l2: { emotion: num(v), stage: num(v), behaviours: num(v), urgency: num(v), flags: num(v) } }),
   '--l2-emotion': (o, v) => ({ ...o, l2: { ...o.l2, emotion: num(v) } }),
   '--l2-stage': (o, v) => ({ ...o, l2: { ...o.l2, stage: num(v) } }),
   '--l2-behaviours': (o, v) => ({ ...o, l2: { ...o.l2, behaviours: num(v) } }),
@@ -64,6 +64,7 @@ const OPTIONS: Record<string, Setter> = {
   '--positive-weight': (o, v) => ({ ...o, positiveWeight: { ...o.positiveWeight, behaviours: num(v) } }),
   '--urgency-positive-weight': (o, v) => ({ ...o, positiveWeight: { ...o.positiveWeight, urgency: num(v) } }),
   '--l2-urgency': (o, v) => ({ ...o, l2: { ...o.l2, urgency: num(v) } }),
+  '--l2-flags': (o, v) => ({ ...o, l2: { ...o.l2, flags: num(v) } }),
   '--word-weight': (o, v) => ({ ...o, wordWeight: num(v) }),
   '--min-word-effect': (o, v) => ({ ...o, minWordEffect: num(v) }),
   '--emotion-words': (o, v) => ({ ...o, words: { ...o.words, emotion: yes(v) } }),

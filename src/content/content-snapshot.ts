@@ -15,7 +15,7 @@ import { modelFromPacked, packWeights, type LinearModel } from '../core/analysis
 import type { Content } from '../core/content/schema.ts';
 
 /** Bump when the shape of Content changes: old snapshots are then ignored. */
-const FORMAT = 'defuse-content/6';
+const FORMAT = 'defuse-content/7';
 /** The code a LexiconImage depends on: how patterns are parsed and words folded. */
 const COMPILER = ['../core/text/phrase-matcher.ts', '../core/text/tokens.ts', '../core/analysis/lexicon.ts'].map((f) => new URL(f, import.meta.url));
 const DEFAULT_DIR = new URL('../../node_modules/.cache/defuse/', import.meta.url).pathname;
@@ -78,7 +78,7 @@ function readModel({ names, rows, ...head }: StoredModel): LinearModel {
 }
 
 function mapModels<A, B>(models: Record<keyof Models, A>, f: (m: A) => B): Record<keyof Models, B> {
-  return { emotion: f(models.emotion), stage: f(models.stage), behaviours: f(models.behaviours), urgency: f(models.urgency) };
+  return { emotion: f(models.emotion), stage: f(models.stage), behaviours: f(models.behaviours), urgency: f(models.urgency), flags: f(models.flags) };
 }
 
 export function readSnapshot(key: string): Content | undefined {

@@ -26,7 +26,7 @@ import {
 } from '../core/content/schema.ts';
 import { checkLexicons, checkStep } from '../core/content/check-content.ts';
 import { BEHAVIOURS, EMOTIONS, STAGES, STEPS, type Step } from '../core/taxonomy.ts';
-import { URGENCY } from '../core/analysis/learned.ts';
+import { LEARNED_FLAGS, URGENCY } from '../core/analysis/learned.ts';
 
 export const DEFAULT_PROMPTS_DIR = new URL('../../prompts/', import.meta.url).pathname;
 
@@ -110,6 +110,7 @@ function validateContent(dir: string, withModels: boolean): Content {
     stageModel: withModels ? c.read(CONTENT_FILES.stageModel, LinearModelSchema(STAGES)) : undefined,
     behaviourModel: withModels ? c.read(CONTENT_FILES.behaviourModel, LinearModelSchema(BEHAVIOURS)) : undefined,
     urgencyModel: withModels ? c.read(CONTENT_FILES.urgencyModel, LinearModelSchema(URGENCY)) : undefined,
+    flagModel: withModels ? c.read(CONTENT_FILES.flagModel, LinearModelSchema(LEARNED_FLAGS)) : undefined,
   };
   const lexiconsRead = parts.emotion && parts.stage && parts.flags && parts.behaviours && parts.signals && parts.narration && parts.slots;
   if (lexiconsRead) {
@@ -127,7 +128,9 @@ function validateContent(dir: string, withModels: boolean): Content {
       signals: parts.signals!,
       narration: parts.narration!,
       slots: parts.slots!,
-      ...(withModels ? { models: { emotion: parts.emotionModel!, stage: parts.stageModel!, behaviours: parts.behaviourModel!, urgency: parts.urgencyModel! } } : {}),
+      ...(withModels
+        ? { models: { emotion: parts.emotionModel!, stage: parts.stageModel!, behaviours: parts.behaviourModel!, urgency: parts.urgencyModel!, flags: parts.flagModel! } }
+        : {}),
     };
     return content;
   }

@@ -22,7 +22,7 @@ export interface CvScores {
   emotionAccuracy: number;
   stageAccuracy: number;
   behavioursMicroF1: number;
-  /** Every flag of the latest turn, as the engine decides it: the lexicons and the urgency model. */
+  /** Every flag of the latest turn, as the engine decides it: the lexicons, the urgency model and the flag model. */
   flagsMicroF1: number;
   /** The one flag the urgency model decides. */
   urgentF1: number;
@@ -142,7 +142,13 @@ export function meanScores(xs: readonly CvScores[]): CvScores {
 function withModels(lex: Lexicons, m: TrainedModels): Lexicons {
   return {
     ...lex,
-    models: { emotion: compileModel(m.emotion), stage: compileModel(m.stage), behaviours: compileModel(m.behaviours), urgency: compileModel(m.urgency) },
+    models: {
+      emotion: compileModel(m.emotion),
+      stage: compileModel(m.stage),
+      behaviours: compileModel(m.behaviours),
+      urgency: compileModel(m.urgency),
+      flags: compileModel(m.flags),
+    },
   };
 }
 

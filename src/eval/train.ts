@@ -7,7 +7,7 @@
  */
 import { analyseCase } from '../core/analysis/analyse-case.ts';
 import { replyFeaturesNamed, SINGLE_TURN, turnFeatures, urgencyFeatures, WORD_WEIGHT } from '../core/analysis/features.ts';
-import { URGENCY } from '../core/analysis/learned.ts';
+import { LEARNED_FLAGS, URGENCY } from '../core/analysis/learned.ts';
 import type { Lexicons } from '../core/analysis/lexicon.ts';
 import type { Features } from '../core/analysis/linear-model.ts';
 import type { Turn } from '../core/case.ts';
@@ -29,13 +29,14 @@ export interface TrainedModels {
   stage: TrainedModel<(typeof STAGES)[number]>;
   behaviours: TrainedModel<(typeof BEHAVIOURS)[number]>;
   urgency: TrainedModel<(typeof URGENCY)[number]>;
+  flags: TrainedModel<(typeof LEARNED_FLAGS)[number]>;
 }
 
 export type ModelName = keyof TrainedModels;
 
 export interface TrainOptions extends Omit<FitOptions, 'l2' | 'positiveWeight'> {
   /** Yes/no models only: how much a missed label costs against a false one. */
-  positiveWeight: Record<'behaviours' | 'urgency', number>;
+  positiveWeight: Record<'behaviours' | 'urgency' | 'flags', number>;
   /** Per model: behaviours are rarer per label than emotions or stages. */
   l2: Record<ModelName, number>;
   /** Whether each turn model reads the words as well as the readings. */
@@ -71,7 +72,10 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   // lose the drill test's playbook agent (test/core/drill.test.ts). Urgency, leave-one-file-out
   // CV: urgent F1 81.3 at 0.0003, 80.9 at 0.001, 79.4 at 0.003; 0.001 is kept, the stronger
   // penalty within noise of the best (src/eval/README.md tells how it was chosen).
-  l2: { emotion: 0.0003, stage: 0.0003, behaviours: 0.003, urgency: 0.001 },
+  // Flags: the flag model reads words alone, and only adds to the lexicons. Tried on the last
+  // five writers' sets before their cues (trained on the sets before them): flags micro-F1
+  // gained 2.8 to 7.2 points at 0.0001, less at 0.0003 and least at 0.001 (src/eval/README.md).
+  l2: { emotion: 0.0003, stage: 0.0003, behaviours: 0.003, urgency: 0.001, flags: 0.0001 },
   // 1 adds noise words (-0.5 points), 3 loses some (-0.3).
   minCount: 2,
   // Each behaviour is in about one draft in ten: weighted alike, the logistics were precise
@@ -80,7 +84,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   // drafts (3: 3.9%, 1: 1.5%), and each false flag tells an agent to rework a good reply.
   // Urgency: a false deadline misleads the agent as much as a missed one, so the two errors
   // weigh alike.
-  positiveWeight: { behaviours: 3, urgency: 1 },
+  positiveWeight: { behaviours: 3, urgency: 1, flags: 1 },
   // Without the words, emotion macro-F1 drops 7 points.
   words: { emotion: true, stage: true },
   // Stage +0.8 points; emotion -0.3 (features.ts).
@@ -100,15 +104,15 @@ export const BASELINE_TRAIN_OPTIONS: TrainOptions = {
   ...DEFAULT_TRAIN_OPTIONS,
   optimiser: 'gd',
   epochs: 400,
-  l2: { emotion: 0.01, stage: 0.01, behaviours: 0.003, urgency: 0.001 },
-  positiveWeight: { behaviours: 1, urgency: 1 },
+  l2: { emotion: 0.01, stage: 0.01, behaviours: 0.003, urgency: 0.001, flags: 0.0001 },
+  positiveWeight: { behaviours: 1, urgency: 1, flags: 1 },
   wordWeight: 0.3,
   minWordEffect: 0.006,
 };
 
 /** The training examples of each case (emotion and stage, when labelled) and of each draft. */
 export interface Examples {
-  cases: { emotion?: Labelled; stage?: Labelled; urgency?: Labelled }[];
+  cases: { emotion?: Labelled; stage?: Labelled; urgency?: Labelled; flags?: Labelled }[];
   drafts: Labelled[];
 }
 
@@ -140,7 +144,10 @@ export function trainingExamples(
       ...(c.labels?.emotion ? { emotion: { features: features('emotion'), target: EMOTIONS.indexOf(c.labels.emotion) } } : {}),
       ...(c.labels?.stage ? { stage: { features: features('stage'), target: STAGES.indexOf(c.labels.stage) } } : {}),
       ...(c.labels?.flags
-        ? { urgency: { features: scale(urgencyFeatures(turnFeatures(last, last.emotionReading, ctx, ['readings', 'words']), last)), target: new Set(c.labels.flags.includes('urgent') ? [0] : []) } }
+        ? {
+            urgency: { features: scale(urgencyFeatures(turnFeatures(last, last.emotionReading, ctx, ['readings', 'words']), last)), target: new Set(c.labels.flags.includes('urgent') ? [0] : []) },
+            flags: { features: scale(turnFeatures(last, last.emotionReading, ctx, ['words'])), target: new Set(LEARNED_FLAGS.flatMap((f, j) => (c.labels!.flags!.includes(f) ? [j] : []))) },
+          }
         : {}),
     };
   });
@@ -157,10 +164,11 @@ export function fitModels(ex: Examples, trainedOn: string, o: TrainOptions): Tra
   const emotion = ex.cases.flatMap((c) => (c.emotion ? [c.emotion] : []));
   const stage = ex.cases.flatMap((c) => (c.stage ? [c.stage] : []));
   const urgency = ex.cases.flatMap((c) => (c.urgency ? [c.urgency] : []));
+  const flags = ex.cases.flatMap((c) => (c.flags ? [c.flags] : []));
   const fit = <L extends string>(m: ModelName, labels: readonly L[], data: Labelled[], what: string): TrainedModel<L> => {
-    const yesNo = m === 'behaviours' || m === 'urgency';
+    const yesNo = m === 'behaviours' || m === 'urgency' || m === 'flags';
     const weights = fitLinear(labels.length, data, { ...o, l2: o.l2[m], positiveWeight: yesNo ? o.positiveWeight[m] : 1 });
-    const groups = m === 'emotion' || m === 'stage' ? groupsOf(o, m) : ['readings', 'words'];
+    const groups = m === 'emotion' || m === 'stage' ? groupsOf(o, m) : m === 'flags' ? ['words'] : ['readings', 'words'];
     return shipped(labels, groups, weights, `${trainedOn} (${data.length} ${what})`, o, yesNo);
   };
   return {
@@ -168,6 +176,7 @@ export function fitModels(ex: Examples, trainedOn: string, o: TrainOptions): Tra
     stage: fit('stage', STAGES, stage, 'cases'),
     behaviours: fit('behaviours', BEHAVIOURS, ex.drafts, 'drafts'),
     urgency: fit('urgency', URGENCY, urgency, 'cases'),
+    flags: fit('flags', LEARNED_FLAGS, flags, 'cases'),
   };
 }
 

@@ -15,7 +15,7 @@ describe('the learned layer', () => {
   it('ships exactly what `npm run train` makes from the tuning set, and nothing else', () => {
     const lex = compileLexicons(loadContent(DEFAULT_PROMPTS_DIR, { models: false }));
     const fresh = trainModels(lex, readTrainingCases(lex, readTrainingFiles()), readTrainingDrafts(readTrainingFiles()), TRAINING_SET.name);
-    for (const name of ['emotion', 'stage', 'behaviours'] as const) {
+    for (const name of ['emotion', 'stage', 'behaviours', 'urgency', 'flags'] as const) {
       const shipped = JSON.parse(readFileSync(new URL(`../../prompts/models/${name}.json`, import.meta.url), 'utf8'));
       // Retrain (npm run train) after changing a lexicon: the models weigh the lexicons' readings.
       expect(shipped, `prompts/models/${name}.json is stale: run npm run train`).toEqual(JSON.parse(JSON.stringify(fresh[name])));
@@ -44,5 +44,11 @@ describe('the learned layer', () => {
     const compiled = compiledLogits(compileModel(model), replyFeatures(b.scores, present, b.questions), tokenize(draft), WORD_WEIGHT);
     expect(compiled).toHaveLength(16);
     compiled.forEach((z, j) => expect(z).toBeCloseTo(byName[j]!, 9));
+    // The flag model reads the words alone: training's features are the bias and the words.
+    const flags = content.models!.flags;
+    const flagsByName = logits(flags, turnFeatures(r, e, ctx, ['words']));
+    const flagsCompiled = compiledLogits(compileModel(flags), new Map([['bias', 1]]), tokenize(r.text), WORD_WEIGHT);
+    expect(flagsCompiled).toHaveLength(7);
+    flagsCompiled.forEach((z, j) => expect(z).toBeCloseTo(flagsByName[j]!, 9));
   });
 });

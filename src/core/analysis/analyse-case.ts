@@ -146,6 +146,20 @@ function withUrgency<R extends TurnReading>(r: R, urgent: boolean): R {
 }
 
 /**
+ * The latest turn with the flags the flag model added (learned.ts), each shown by its words.
+ * Words alone do not say whom a safety risk is to: as for any reading without the lexicon's
+ * kinds (policy/safety.ts), a hostile customer is taken to threaten someone else and anyone
+ * else to be at risk themselves, so despair is never met with a boundary.
+ */
+function withWordFlags<R extends TurnReading>(r: R, added: readonly Cue[], emotion: Emotion): R {
+  if (added.length === 0) return r;
+  const flags = new Map(r.flags);
+  for (const c of added) flags.set(c.label as Flag, [c]);
+  const toSelf = emotion === 'hostile' ? [] : added.filter((c) => c.label === 'safety_risk');
+  return { ...r, flags, cues: [...r.cues, ...added], ...(toSelf.length > 0 ? { riskToSelf: [...r.riskToSelf, ...toSelf] } : {}) };
+}
+
+/**
  * When a date or time in the latest turn is no deadline pressed on the agent. Said by a calm
  * customer who is explaining, weighing an offer, agreeing or signing off ("my flight on 4 Aug",
  * "I'll hear back within 5 days, thanks"), it is a fact of the case; a calm customer asking for
@@ -185,10 +199,11 @@ export function analyseCase(lex: Lexicons, input: readonly Turn[]): CaseReading 
       const ruleStage = decideStage(r, ruleEmotion, { proposal: steps.has('resolve') || steps.has('handoff'), asked: steps.has('diagnose') });
       const agentStepsBefore = [...steps];
       const agentTextBefore = agentTextOf(sinceCustomer, turns);
-      const { emotion: e, stage: stageId, urgent } = lex.models
+      const { emotion: e, stage: stageId, urgent, wordFlags } = lex.models
         ? learnedReading(lex.models, r, ruleEmotion, ruleStage, agentStepsBefore, customer.length, i === lastCustomer, agentTextBefore)
-        : { emotion: ruleEmotion, stage: ruleStage, urgent: undefined };
-      customer.push({ ...(urgent === undefined ? r : withUrgency(r, urgent)), emotionReading: e, stageId, agentStepsBefore, agentTextBefore });
+        : { emotion: ruleEmotion, stage: ruleStage, urgent: undefined, wordFlags: undefined };
+      const learned = withWordFlags(urgent === undefined ? r : withUrgency(r, urgent), wordFlags ?? [], e.emotion);
+      customer.push({ ...learned, emotionReading: e, stageId, agentStepsBefore, agentTextBefore });
       prior = e.scores;
       lastAgentSteps = [...steps];
       sinceCustomer = [];

@@ -52,6 +52,7 @@ function compiledModels(content: Content): Pick<Lexicons, 'models' | 'modelsFrom
       stage: compileModel(content.models.stage),
       behaviours: compileModel(content.models.behaviours),
       urgency: compileModel(content.models.urgency),
+      flags: compileModel(content.models.flags),
     },
     modelsFrom: content.models,
   };

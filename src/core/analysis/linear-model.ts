@@ -120,7 +120,7 @@ export function compileModel<L extends string>(m: LinearModel<L>): CompiledModel
   return { labels: m.labels, usesWords: m.groups.includes('words'), named, rows, words, pairs, starts };
 }
 
-export function compiledLogits<L extends string>(m: CompiledModel<L>, named: Features, tokens: readonly Token[], wordWeight: number): number[] {
+export function compiledLogits<L extends string>(m: CompiledModel<L>, named: ReadonlyMap<string, number>, tokens: readonly Token[], wordWeight: number): number[] {
   const n = m.labels.length;
   const z = new Array<number>(n).fill(0);
   for (const [name, v] of named) {
@@ -146,6 +146,34 @@ export function compiledLogits<L extends string>(m: CompiledModel<L>, named: Fea
     }
   }
   return z;
+}
+
+/**
+ * The word, clause-opening word or pair of words that adds most to label j's logit, as a token
+ * range [start, end): what a word model read, shown to the agent as the reason for its call.
+ */
+export function strongestWords<L extends string>(m: CompiledModel<L>, tokens: readonly Token[], j: number): { start: number; end: number } | undefined {
+  const n = m.labels.length;
+  let best: { start: number; end: number } | undefined;
+  let top = 0;
+  const consider = (at: number | undefined, start: number, end: number) => {
+    if (at === undefined) return;
+    const w = m.rows[at + j]!;
+    if (w > top) {
+      top = w;
+      best = { start, end };
+    }
+  };
+  if (!m.usesWords || j < 0 || j >= n) return undefined;
+  for (let i = 0; i < tokens.length; i++) {
+    const id = tokens[i]!.id;
+    if (id === -1) continue;
+    consider(m.words[id], i, i + 1);
+    if (tokens[i]!.clauseStart) consider(m.starts[id], i, i + 1);
+    const next = tokens[i + 1];
+    if (next !== undefined && next.id !== -1) consider(m.pairs.get(pairKey(id, next.id)), i, i + 2);
+  }
+  return best;
 }
 
 export function argmax<L extends string>(labels: readonly L[], z: readonly number[]): L {

@@ -3,7 +3,7 @@
  * (src/content); a bad file fails with its path and the field, never an empty playbook.
  */
 import { z } from 'zod';
-import { BEHAVIOURS, EMOTIONS, FLAGS, STAGES, STEPS, EmotionSchema, StepSchema, type Behaviour, type Emotion, type Stage } from '../taxonomy.ts';
+import { BEHAVIOURS, EMOTIONS, FLAGS, STAGES, STEPS, EmotionSchema, StepSchema, type Behaviour, type Emotion, type Flag, type Stage } from '../taxonomy.ts';
 import type { LinearModel } from '../analysis/linear-model.ts';
 
 const text = z.string().trim().min(1);
@@ -163,6 +163,7 @@ export const CONTENT_FILES = {
   stageModel: 'models/stage.json',
   behaviourModel: 'models/behaviours.json',
   urgencyModel: 'models/urgency.json',
+  flagModel: 'models/flags.json',
 } as const;
 
 export interface Content {
@@ -177,5 +178,11 @@ export interface Content {
   narration: z.infer<typeof NarrationSchema>;
   slots: z.infer<typeof SlotLexiconSchema>;
   /** The trained layer; left out only while training it (`npm run train`). */
-  models?: { emotion: LinearModel<Emotion>; stage: LinearModel<Stage>; behaviours: LinearModel<Behaviour>; urgency: LinearModel<'urgent'> };
+  models?: {
+    emotion: LinearModel<Emotion>;
+    stage: LinearModel<Stage>;
+    behaviours: LinearModel<Behaviour>;
+    urgency: LinearModel<'urgent'>;
+    flags: LinearModel<Exclude<Flag, 'urgent'>>;
+  };
 }

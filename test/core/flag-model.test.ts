@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { analyseCase } from '../../src/core/analysis/analyse-case.ts';
+import { LEARNED_FLAGS } from '../../src/core/analysis/learned.ts';
+import type { Lexicons } from '../../src/core/analysis/lexicon.ts';
+import { compileModel, strongestWords, type LinearModel } from '../../src/core/analysis/linear-model.ts';
+import { safetyRisk } from '../../src/core/policy/safety.ts';
+import { tokenize } from '../../src/core/text/tokens.ts';
+import { testEngine } from '../helpers/engine.ts';
+
+/**
+ * A hand-made flag model, so these tests say what the engine does with the model's calls
+ * whatever the shipped weights are: "umpteenth" and "no way forward" carry their flags, the
+ * bias keeps every other text below even odds.
+ */
+function handModel(): LinearModel<(typeof LEARNED_FLAGS)[number]> {
+  const row = (flag: string, w: number) => LEARNED_FLAGS.map((f) => (f === flag ? w : 0));
+  return {
+    labels: [...LEARNED_FLAGS],
+    groups: ['words'],
+    trainedOn: 'test',
+    multiLabel: true,
+    weights: {
+      bias: LEARNED_FLAGS.map(() => -1),
+      'w:umpteenth': row('repeat_contact', 4),
+      'b:no_way': row('safety_risk', 2),
+      'w:forward': row('safety_risk', 1),
+      'w:cancel': row('threat_churn', 4),
+    },
+  } as LinearModel<(typeof LEARNED_FLAGS)[number]>;
+}
+
+function withHandModel(): Lexicons {
+  const lex = testEngine().lexicons;
+  return { ...lex, models: { ...lex.models!, flags: compileModel(handModel()) } };
+}
+
+const read = (lex: Lexicons, text: string) => analyseCase(lex, [{ role: 'customer', text }]);
+
+describe('the flag model', () => {
+  it('adds a flag the lexicons miss, shown with the words that weighed most', () => {
+    const r = read(withHandModel(), 'This is the umpteenth chase on this and still nothing has happened.');
+    expect(r.flags).toContain('repeat_contact');
+    const cue = r.cues.find((c) => c.signal === 'flag' && c.label === 'repeat_contact');
+    expect(cue?.text).toBe('umpteenth');
+    expect(r.turns[cue!.turn]!.text.slice(cue!.start, cue!.end)).toBe('umpteenth');
+  });
+
+  it('adds nothing below even odds, and leaves a flag the lexicons found with their cue', () => {
+    const lex = withHandModel();
+    expect(read(lex, 'Where is my parcel? It was meant to come on Tuesday.').flags).toEqual([]);
+    const r = read(lex, "I'm going to cancel my account today, I've had enough.");
+    expect(r.flags).toContain('threat_churn');
+    const cues = r.cues.filter((c) => c.signal === 'flag' && c.label === 'threat_churn');
+    expect(cues.length).toBeGreaterThan(0);
+    expect(cues.every((c) => c.text !== 'cancel')).toBe(true);
+  });
+
+  it('meets a safety risk it alone read with care, unless the customer is hostile', () => {
+    const lex = withHandModel();
+    const despair = read(lex, "I'm so tired of all of it, I just see no way forward now.");
+    expect(despair.flags).toContain('safety_risk');
+    expect(safetyRisk(despair)).toBe('self_harm');
+    const hostile = read(lex, "You useless idiot, there is no way forward with you people.");
+    expect(hostile.emotion).toBe('hostile');
+    expect(hostile.flags).toContain('safety_risk');
+    expect(safetyRisk(hostile)).toBe('threat');
+  });
+
+  it('finds the strongest word, clause opener or pair for a label', () => {
+    const m = compileModel(handModel());
+    const tokens = tokenize('honestly there is no way forward');
+    const j = LEARNED_FLAGS.indexOf('safety_risk');
+    expect(strongestWords(m, tokens, j)).toEqual({ start: 3, end: 5 });
+    expect(strongestWords(m, tokens, LEARNED_FLAGS.indexOf('threat_legal'))).toBeUndefined();
+  });
+});
