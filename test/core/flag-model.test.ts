@@ -25,6 +25,9 @@ function handModel(): LinearModel<(typeof LEARNED_FLAGS)[number]> {
       'b:no_way': row('safety_risk', 2),
       'w:forward': row('safety_risk', 1),
       'w:cancel': row('threat_churn', 4),
+      'w:manager': row('demands_manager', 4),
+      'w:useless': row('abusive_language', 4),
+      'w:naturally': row('abusive_language', 4),
     },
   } as LinearModel<(typeof LEARNED_FLAGS)[number]>;
 }
@@ -64,6 +67,17 @@ describe('the flag model', () => {
     expect(hostile.emotion).toBe('hostile');
     expect(hostile.flags).toContain('safety_risk');
     expect(safetyRisk(hostile)).toBe('threat');
+  });
+
+  it("never adds back a flag the lexicons ruled out: a `not` entry, a waiver, or insults aimed at no one here", () => {
+    const lex = withHandModel();
+    expect(read(lex, 'I need to speak to my manager before I agree to this.').flags).not.toContain('demands_manager');
+    expect(read(lex, 'Can I speak to a manager please?').flags).toContain('demands_manager');
+    expect(read(lex, 'Sorry, not you. The bot was useless, you have been great.').flags).not.toContain('abusive_language');
+    const sneer = read(lex, 'Does it come naturally to you, or did they train you to be like this?');
+    expect(sneer.flags).toContain('abusive_language');
+    const waived = read(lex, "I rang last week about my new address and that's done, thanks. Different question today, the umpteenth thing: what is the charge?");
+    expect(waived.flags).not.toContain('repeat_contact');
   });
 
   it('finds the strongest word, clause opener or pair for a label', () => {

@@ -89,7 +89,7 @@ function wordFlags(model: Models['flags'], r: TurnReading, words: ReturnType<typ
   const z = compiledLogits(model, BIAS_ONLY, words, WORD_WEIGHT);
   const out: Cue[] = [];
   LEARNED_FLAGS.forEach((flag, j) => {
-    if (z[j]! <= FLAG_ODDS || r.flags.has(flag)) return;
+    if (z[j]! <= FLAG_ODDS || r.flags.has(flag) || r.vetoed.has(flag)) return;
     const at = strongestWords(model, words, j);
     // A flag is never shown without the customer's words behind it.
     if (!at) return;

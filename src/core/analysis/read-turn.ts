@@ -39,6 +39,12 @@ export interface TurnReading {
    * a `not` entry. They set no flag: the urgency model weighs them (learned.ts).
    */
   times: Cue[];
+  /**
+   * Flags the lexicons ruled out in this turn: a `not` entry or a waiver matched, or, for
+   * abuse, insults or swearing that were read as aimed at no one here. The flag model
+   * (learned.ts) never adds these back: a curated "this is not one" outranks a word count.
+   */
+  vetoed: ReadonlySet<Flag>;
 }
 
 const zero = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
@@ -264,5 +270,10 @@ export function readTurn(lex: Lexicons, text: string, turn: number, reported = f
     intensifiers: found.intensifiers.filter((m) => !m.negated).length,
     elongated,
   };
-  return { turn, text, reported, emotion, stage, flags, cues, signals, abuse, riskToSelf, danger, times };
+  const vetoed = new Set<Flag>(waived);
+  for (const b of blockers) if (b.entry.kind !== WAIVER && !(reported && b.entry.kind === OWN)) vetoed.add(b.entry.label);
+  if (!flags.has('abusive_language') && (found.profanity.length > 0 || found.insultNouns.length > 0 || lex.insults.match(tokens).length > 0)) {
+    vetoed.add('abusive_language');
+  }
+  return { turn, text, reported, emotion, stage, flags, cues, signals, abuse, riskToSelf, danger, times, vetoed };
 }
