@@ -74,7 +74,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   // penalty within noise of the best (src/eval/README.md tells how it was chosen).
   // Flags: the flag model reads words alone, and only adds to the lexicons. Tried on the last
   // five writers' sets before their cues (trained on the sets before them): flags micro-F1
-  // gained 2.8 to 7.2 points at 0.0001, less at 0.0003 and least at 0.001 (src/eval/README.md).
+  // gained 1.7 to 7.2 points at 0.0001, less at 0.0003 and 0.001 (src/eval/README.md).
   l2: { emotion: 0.0003, stage: 0.0003, behaviours: 0.003, urgency: 0.001, flags: 0.0001 },
   // 1 adds noise words (-0.5 points), 3 loses some (-0.3).
   minCount: 2,
