@@ -3,7 +3,7 @@
  * trained models of prompts/models. The rules stay the explanation (their cues are shown);
  * the models only weigh them, which the evaluation showed the hand-set thresholds did poorly.
  */
-import type { Behaviour, Emotion, Flag, Stage, Step } from '../taxonomy.ts';
+import { FLAGS, type Behaviour, type Emotion, type Flag, type Stage, type Step } from '../taxonomy.ts';
 import type { Cue } from './cue.ts';
 import { intensityOf, type EmotionReading } from './emotion.ts';
 import { readingFeatures, urgencyFeatures, WORD_WEIGHT } from './features.ts';
@@ -19,16 +19,9 @@ export interface Models {
   flags: CompiledModel<(typeof LEARNED_FLAGS)[number]>;
 }
 
-/** The flags the flag model may add to what the lexicons found: urgent has a model of its own. */
-export const LEARNED_FLAGS = [
-  'abusive_language',
-  'threat_churn',
-  'threat_legal',
-  'threat_public',
-  'demands_manager',
-  'safety_risk',
-  'repeat_contact',
-] as const satisfies readonly Flag[];
+type LearnedFlag = Exclude<Flag, 'urgent'>;
+/** The flags the flag model may add to what the lexicons found, in taxonomy order: urgent has a model of its own. */
+export const LEARNED_FLAGS = FLAGS.filter((f): f is LearnedFlag => f !== 'urgent') as readonly LearnedFlag[] as readonly [LearnedFlag, ...LearnedFlag[]];
 
 /**
  * The flag model reads the words alone (a logistic per flag over words, pairs and
