@@ -1,7 +1,8 @@
 /**
  * The learned layer: re-decides emotion and stage from the rules' readings with the
- * trained models of prompts/models. The rules stay the explanation (their cues are shown);
- * the models only weigh them, which the evaluation showed the hand-set thresholds did poorly.
+ * trained models of prompts/models, and for the latest turn decides urgency and adds the flags
+ * the lexicons missed. The rules stay the explanation (their cues are shown); the models
+ * weigh them, which the evaluation showed the hand-set thresholds did poorly.
  */
 import { FLAGS, type Behaviour, type Emotion, type Flag, type Stage, type Step } from '../taxonomy.ts';
 import type { Cue } from './cue.ts';
