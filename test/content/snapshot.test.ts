@@ -1,6 +1,7 @@
-import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_PROMPTS_DIR, loadContent } from '../../src/content/load-content.ts';
 import { ContentError } from '../../src/core/errors.ts';
@@ -27,11 +28,24 @@ afterEach(() => {
 describe('the validated-content snapshot', () => {
   it('is written after a successful validation and read back as the same content', () => {
     const first = loadContent(prompts);
-    expect(readdirSync(cache).filter((f) => f.startsWith('content-'))).toHaveLength(1);
+    expect(readdirSync(cache).filter((f) => f.startsWith('content-')).sort()).toEqual([expect.stringMatching(/\.json$/), expect.stringMatching(/\.weights$/)]);
     const second = loadContent(prompts);
     expect(second).not.toBe(first);
     expect(second).toEqual(first);
     expect(second.playbook).toBeInstanceOf(Map);
+  });
+
+  it('keeps the models\' weights as raw bytes beside it, and validates afresh when they are missing or cut short', () => {
+    const first = loadContent(prompts);
+    const weights = join(cache, readdirSync(cache).find((f) => f.endsWith('.weights'))!);
+    const floats = Object.values(first.models!).reduce((n, m) => n + Object.keys(m.weights).length * m.labels.length, 0);
+    expect(readFileSync(weights).length).toBe(floats * 8);
+    writeFileSync(weights, readFileSync(weights).subarray(0, 1000));
+    const cut = loadContent(prompts);
+    expect(cut).toEqual(first);
+    expect(readFileSync(weights).length).toBe(floats * 8);
+    rmSync(weights);
+    expect(loadContent(prompts)).toEqual(first);
   });
 
   it('never serves an edited file from the snapshot: the edit is validated afresh', () => {
@@ -46,8 +60,22 @@ describe('the validated-content snapshot', () => {
       writeFileSync(join(prompts, 'self-care.yaml'), readFileSync(join(DEFAULT_PROMPTS_DIR, 'self-care.yaml'), 'utf8') + `\n# edit ${i}\n`);
       loadContent(prompts);
     }
-    expect(readdirSync(cache).filter((f) => f.startsWith('content-')).length).toBe(4);
+    expect(readdirSync(cache).filter((f) => f.endsWith('.json')).length).toBe(4);
+    expect(readdirSync(cache).filter((f) => f.endsWith('.weights')).length).toBe(4);
   });
+
+  // In a child process: Node's own recursive mkdir spins forever there, which no test timeout can interrupt.
+  it.runIf(existsSync('/proc/self'))('still answers, at once, when the cache directory is somewhere no directory can be made (/proc)', () => {
+    const bin = new URL('../../bin/defuse', import.meta.url).pathname;
+    const r = spawnSync(process.execPath, [bin, 'coach', 'where is my parcel'], {
+      env: { ...process.env, DEFUSE_CACHE_DIR: '/proc/defuse-test/cache' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(r.error).toBeUndefined();
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^Customer:/);
+  }, 30_000);
 
   it('still loads when the cache directory cannot be written', () => {
     process.env.DEFUSE_CACHE_DIR = join(prompts, 'playbook', 'listen.yaml', 'not-a-dir');
@@ -71,7 +99,7 @@ describe('the validated-content snapshot', () => {
 
   it('keeps the compiled lexicons: a start from the snapshot reads text as a fresh compilation does', () => {
     const fresh = compileLexicons(loadContent(prompts));
-    const file = join(cache, readdirSync(cache).find((f) => f.startsWith('content-'))!);
+    const file = join(cache, readdirSync(cache).find((f) => f.startsWith('content-') && f.endsWith('.json'))!);
     const stored = JSON.parse(readFileSync(file, 'utf8'));
     expect(stored.lexicons.matchers.flags.length).toBeGreaterThan(1000);
     const restored = compileLexicons(loadContent(prompts));
@@ -83,7 +111,7 @@ describe('the validated-content snapshot', () => {
 
   it('compiles afresh when the stored lexicons do not fit the content', () => {
     const fresh = compileLexicons(loadContent(prompts));
-    const file = join(cache, readdirSync(cache).find((f) => f.startsWith('content-'))!);
+    const file = join(cache, readdirSync(cache).find((f) => f.startsWith('content-') && f.endsWith('.json'))!);
     const stored = JSON.parse(readFileSync(file, 'utf8'));
     stored.lexicons.matchers.flags = [[10 ** 6, 0]];
     writeFileSync(file, JSON.stringify(stored));
