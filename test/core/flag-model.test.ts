@@ -84,7 +84,9 @@ describe('the flag model', () => {
     const m = compileModel(handModel());
     const tokens = tokenize('honestly there is no way forward');
     const j = LEARNED_FLAGS.indexOf('safety_risk');
-    expect(strongestWords(m, tokens, j)).toEqual({ start: 3, end: 5 });
+    // The pair "no way" weighs most; "forward" beside it counts for the label too.
+    expect(strongestWords(m, tokens, j)).toEqual({ start: 3, end: 6 });
+    expect(strongestWords(m, tokenize('no way. forward'), j)).toEqual({ start: 0, end: 2 });
     expect(strongestWords(m, tokens, LEARNED_FLAGS.indexOf('threat_legal'))).toBeUndefined();
   });
 });

@@ -151,6 +151,8 @@ export function compiledLogits<L extends string>(m: CompiledModel<L>, named: Rea
 /**
  * The word, clause-opening word or pair of words that adds most to label j's logit, as a token
  * range [start, end): what a word model read, shown to the agent as the reason for its call.
+ * Neighbouring words that also count for the label widen it, within the clause and up to
+ * MAX_SHOWN words: "way forward anymore" tells the agent more than "anymore".
  */
 export function strongestWords<L extends string>(m: CompiledModel<L>, tokens: readonly Token[], j: number): { start: number; end: number } | undefined {
   const n = m.labels.length;
@@ -173,8 +175,22 @@ export function strongestWords<L extends string>(m: CompiledModel<L>, tokens: re
     const next = tokens[i + 1];
     if (next !== undefined && next.id !== -1) consider(m.pairs.get(pairKey(id, next.id)), i, i + 2);
   }
-  return best;
+  if (!best) return undefined;
+  let { start, end } = best;
+  const counts = (t: Token | undefined) => {
+    const at = t && t.id !== -1 ? m.words[t.id] : undefined;
+    return at !== undefined && m.rows[at + j]! > 0;
+  };
+  while (end - start < MAX_SHOWN) {
+    if (start > 0 && !tokens[start]!.clauseStart && counts(tokens[start - 1])) start--;
+    else if (end < tokens.length && !tokens[end]!.clauseStart && counts(tokens[end])) end++;
+    else break;
+  }
+  return { start, end };
 }
+
+/** The most words strongestWords shows. */
+const MAX_SHOWN = 5;
 
 export function argmax<L extends string>(labels: readonly L[], z: readonly number[]): L {
   let best = 0;
