@@ -118,15 +118,18 @@ export function writeSnapshot(key: string, content: Content): void {
     const path = join(dir, `content-${key}.json`);
     const tmp = `${path}.${process.pid}.tmp`;
     const { models, ...rest } = content;
-    // Validation compiled the lexicons already (checkLexicons): this reads them from its cache.
-    const lexicons = lexiconImage(compileLexicons(content));
+    // Validation compiled the lexicons already (checkLexicons), without the models: asked the
+    // same way, the cache answers without compiling the models for nothing.
+    const lexicons = lexiconImage(compileLexicons(rest as Content));
     const weights: Buffer[] = [];
     const stored: Stored = { ...rest, playbook: [...content.playbook], ...(models ? { models: mapModels(models, modelStore(weights)) } : {}), lexicons };
     // Rename is atomic: a concurrent start never reads half a snapshot. The weights go first, so
     // a snapshot is never there without them (a start that finds none validates afresh).
-    const weightsPath = join(dir, `content-${key}.weights`);
-    writeFileSync(`${weightsPath}.${process.pid}.tmp`, Buffer.concat(weights));
-    renameSync(`${weightsPath}.${process.pid}.tmp`, weightsPath);
+    if (models) {
+      const weightsPath = join(dir, `content-${key}.weights`);
+      writeFileSync(`${weightsPath}.${process.pid}.tmp`, Buffer.concat(weights));
+      renameSync(`${weightsPath}.${process.pid}.tmp`, weightsPath);
+    }
     writeFileSync(tmp, JSON.stringify(stored));
     renameSync(tmp, path);
     pruneSnapshots(dir);

@@ -198,23 +198,26 @@ export interface TurnMatches {
   flags: PhraseMatch<Flag>[];
   flagBlockers: PhraseMatch<Flag>[];
   insultNouns: PhraseMatch<'insult'>[];
+  /** Insult words anywhere in the turn, whoever they are aimed at. */
+  insults: PhraseMatch<'insult'>[];
   profanity: PhraseMatch<'profanity'>[];
   intensifiers: PhraseMatch<'intensifier'>[];
 }
 
 function turnPass(lex: Omit<Lexicons, 'turnPass'>): PhraseMatcher<string> {
-  return PhraseMatcher.combine([lex.emotion, lex.stage, lex.flags, lex.flagBlockers, lex.insultNouns, lex.profanity, lex.intensifiers]);
+  return PhraseMatcher.combine([lex.emotion, lex.stage, lex.flags, lex.flagBlockers, lex.insultNouns, lex.insults, lex.profanity, lex.intensifiers]);
 }
 
 /** What the turn lexicons find in one turn, in one pass over its tokens. */
 export function matchTurn(lex: Lexicons, tokens: Token[]): TurnMatches {
-  const [emotion, stage, flags, flagBlockers, insultNouns, profanity, intensifiers] = lex.turnPass.matchGroups(tokens);
+  const [emotion, stage, flags, flagBlockers, insultNouns, insults, profanity, intensifiers] = lex.turnPass.matchGroups(tokens);
   return {
     emotion: emotion as PhraseMatch<Emotion>[],
     stage: stage as PhraseMatch<Stage>[],
     flags: flags as PhraseMatch<Flag>[],
     flagBlockers: flagBlockers as PhraseMatch<Flag>[],
     insultNouns: insultNouns as PhraseMatch<'insult'>[],
+    insults: insults as PhraseMatch<'insult'>[],
     profanity: profanity as PhraseMatch<'profanity'>[],
     intensifiers: intensifiers as PhraseMatch<'intensifier'>[],
   };

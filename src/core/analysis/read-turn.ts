@@ -272,7 +272,7 @@ export function readTurn(lex: Lexicons, text: string, turn: number, reported = f
   };
   const vetoed = new Set<Flag>(waived);
   for (const b of blockers) if (b.entry.kind !== WAIVER && !(reported && b.entry.kind === OWN)) vetoed.add(b.entry.label);
-  if (!flags.has('abusive_language') && (found.profanity.length > 0 || found.insultNouns.length > 0 || lex.insults.match(tokens).length > 0)) {
+  if (!flags.has('abusive_language') && (found.profanity.length > 0 || found.insultNouns.length > 0 || found.insults.length > 0)) {
     vetoed.add('abusive_language');
   }
   return { turn, text, reported, emotion, stage, flags, cues, signals, abuse, riskToSelf, danger, times, vetoed };
