@@ -3,6 +3,7 @@ import { analyseCase } from '../../src/core/analysis/analyse-case.ts';
 import { LEARNED_FLAGS } from '../../src/core/analysis/learned.ts';
 import type { Lexicons } from '../../src/core/analysis/lexicon.ts';
 import { compileModel, strongestWords, type LinearModel } from '../../src/core/analysis/linear-model.ts';
+import { escalationReasons } from '../../src/core/escalation/rules.ts';
 import { safetyRisk } from '../../src/core/policy/safety.ts';
 import { tokenize } from '../../src/core/text/tokens.ts';
 import { testEngine } from '../helpers/engine.ts';
@@ -10,7 +11,8 @@ import { testEngine } from '../helpers/engine.ts';
 /**
  * A hand-made flag model, so these tests say what the engine does with the model's calls
  * whatever the shipped weights are: "umpteenth" and "no way forward" carry their flags, the
- * bias keeps every other text below even odds.
+ * bias keeps every other text below even odds, and "badminton" and "kidding" make a legal
+ * threat and a safety risk all but impossible.
  */
 function handModel(): LinearModel<(typeof LEARNED_FLAGS)[number]> {
   const row = (flag: string, w: number) => LEARNED_FLAGS.map((f) => (f === flag ? w : 0));
@@ -28,6 +30,8 @@ function handModel(): LinearModel<(typeof LEARNED_FLAGS)[number]> {
       'w:manager': row('demands_manager', 4),
       'w:useless': row('abusive_language', 4),
       'w:naturally': row('abusive_language', 4),
+      'w:badminton': row('threat_legal', -5),
+      'w:kidding': row('safety_risk', -5),
     },
   } as LinearModel<(typeof LEARNED_FLAGS)[number]>;
 }
@@ -67,6 +71,19 @@ describe('the flag model', () => {
     expect(hostile.emotion).toBe('hostile');
     expect(hostile.flags).toContain('safety_risk');
     expect(safetyRisk(hostile)).toBe('threat');
+  });
+
+  it('drops a flag a cue found when the words make it unlikely, cue and all, but never a safety risk', () => {
+    const lex = withHandModel();
+    expect(read(lex, "I'll take you to court over this.").flags).toContain('threat_legal');
+    const game = read(lex, "I'll take you to court at badminton on Saturday, bring your racket.");
+    expect(game.flags).not.toContain('threat_legal');
+    expect(game.cues.some((c) => c.label === 'threat_legal')).toBe(false);
+    expect(escalationReasons(game)).toEqual([]);
+    expect(escalationReasons(read(lex, "I'll take you to court over this.")).length).toBeGreaterThan(0);
+    const despair = read(lex, 'Honestly I want to end it all, no kidding.');
+    expect(despair.flags).toContain('safety_risk');
+    expect(despair.cues.some((c) => c.signal === 'flag' && c.label === 'safety_risk')).toBe(true);
   });
 
   it("never adds back a flag the lexicons ruled out: a `not` entry, a waiver, or insults aimed at no one here", () => {

@@ -9,12 +9,14 @@ import { detectBehaviours } from '../review/detect-behaviours.ts';
 import type { Cue } from './cue.ts';
 import { readEmotion, type EmotionReading } from './emotion.ts';
 import type { Lexicons } from './lexicon.ts';
-import { learnedReading } from './learned.ts';
+import { learnedReading, type FlagVerdict } from './learned.ts';
 import { CALMED_NOTICE, calmedReading } from './reported-calm.ts';
 import { readTurn, type TurnReading } from './read-turn.ts';
 import { decideStage } from './stage.ts';
 import { looksEnglish } from './language.ts';
 import { tokenize } from '../text/tokens.ts';
+
+const NO_VERDICT: FlagVerdict = { added: [], doubted: [] };
 
 export interface CustomerTurnReading extends TurnReading {
   emotionReading: EmotionReading;
@@ -146,17 +148,21 @@ function withUrgency<R extends TurnReading>(r: R, urgent: boolean): R {
 }
 
 /**
- * The latest turn with the flags the flag model added (learned.ts), each shown by its words.
- * Words alone do not say whom a safety risk is to: as for any reading without the lexicon's
- * kinds (policy/safety.ts), a hostile customer is taken to threaten someone else and anyone
- * else to be at risk themselves, so despair is never met with a boundary.
+ * The latest turn with the flags the flag model added (learned.ts), each shown by its words,
+ * and without the ones it doubted, cues and all. Words alone do not say whom a safety risk is
+ * to: as for any reading without the lexicon's kinds (policy/safety.ts), a hostile customer is
+ * taken to threaten someone else and anyone else to be at risk themselves, so despair is never
+ * met with a boundary.
  */
-function withWordFlags<R extends TurnReading>(r: R, added: readonly Cue[], emotion: Emotion): R {
-  if (added.length === 0) return r;
+function withWordFlags<R extends TurnReading>(r: R, verdict: FlagVerdict, emotion: Emotion): R {
+  const { added, doubted } = verdict;
+  if (added.length === 0 && doubted.length === 0) return r;
   const flags = new Map(r.flags);
+  for (const f of doubted) flags.delete(f);
   for (const c of added) flags.set(c.label as Flag, [c]);
+  const kept = doubted.length === 0 ? r.cues : r.cues.filter((c) => !(c.signal === 'flag' && doubted.includes(c.label as Flag)));
   const toSelf = emotion === 'hostile' ? [] : added.filter((c) => c.label === 'safety_risk');
-  return { ...r, flags, cues: [...r.cues, ...added], ...(toSelf.length > 0 ? { riskToSelf: [...r.riskToSelf, ...toSelf] } : {}) };
+  return { ...r, flags, cues: [...kept, ...added], ...(toSelf.length > 0 ? { riskToSelf: [...r.riskToSelf, ...toSelf] } : {}) };
 }
 
 /**
@@ -202,7 +208,7 @@ export function analyseCase(lex: Lexicons, input: readonly Turn[]): CaseReading 
       const { emotion: e, stage: stageId, urgent, wordFlags } = lex.models
         ? learnedReading(lex.models, r, ruleEmotion, ruleStage, agentStepsBefore, customer.length, i === lastCustomer, agentTextBefore)
         : { emotion: ruleEmotion, stage: ruleStage, urgent: undefined, wordFlags: undefined };
-      const learned = withWordFlags(urgent === undefined ? r : withUrgency(r, urgent), wordFlags ?? [], e.emotion);
+      const learned = withWordFlags(urgent === undefined ? r : withUrgency(r, urgent), wordFlags ?? NO_VERDICT, e.emotion);
       customer.push({ ...learned, emotionReading: e, stageId, agentStepsBefore, agentTextBefore });
       prior = e.scores;
       lastAgentSteps = [...steps];

@@ -28,12 +28,27 @@ export const LEARNED_FLAGS = FLAGS.filter((f): f is LearnedFlag => f !== 'urgent
  * The flag model reads the words alone (a logistic per flag over words, pairs and
  * clause-opening words): the lexicons know the phrasings their writers used, and a new writer
  * says the same thing in other words ("that's me done with you lot", "nobody would even
- * notice"). It only adds a flag the lexicons did not find, at better than even odds, and shows
+ * notice"). It adds a flag the lexicons did not find, at better than even odds, and shows
  * the words that weighed most as the reason. Tried on each of the last seven writers' sets
  * before their cues were written, trained on the sets before them, flags micro-F1 rose on
  * every one, by 1.0 to 6.6 points, precision about level (src/eval/README.md).
  */
 const FLAG_ODDS = 0;
+/**
+ * The same model also doubts: a flag a cue found is dropped when the turn's words put its
+ * probability below 0.05. A cue is a few words; it fires on "our lawyers approved the terms" or
+ * "the legal team at my work needs a W-9" as readily as on a threat, and the rest of the turn
+ * says which it is. Tried the same way, the threshold chosen on seven writers' sets (0.02 and
+ * 0.1 gained less) and checked on three more: precision rose on all ten, by 1 to 8 points, and
+ * flags micro-F1 on seven, level on one, lower by under a point on two (src/eval/README.md).
+ */
+const DOUBT_ODDS = Math.log(0.05 / 0.95);
+/**
+ * A risk to someone's life or safety is never doubted away: a careful reply to a customer who
+ * was not at risk costs little, a brisk one to a customer who was costs too much. In the trial
+ * the model would have dropped one real despairing turn ("better if I am not here anymore").
+ */
+const NEVER_DOUBTED: ReadonlySet<Flag> = new Set(['safety_risk']);
 const BIAS_ONLY: ReadonlyMap<string, number> = new Map([['bias', 1]]);
 
 /** The urgency model's one label: a logistic for whether the turn states a deadline or time pressure. */
@@ -59,7 +74,7 @@ export function learnedReading(
   latest = true,
   /** What the agent said since the customer's previous turn. */
   agentText = '',
-): { emotion: EmotionReading; stage: Stage; urgent?: boolean; wordFlags?: Cue[] } {
+): { emotion: EmotionReading; stage: Stage; urgent?: boolean; wordFlags?: FlagVerdict } {
   const ctx = { agentSteps, customerTurnIndex, ruleEmotion: rule.emotion, ruleStage, agentText };
   const named = readingFeatures(r, rule, ctx);
   const words = models.emotion.usesWords || latest ? tokenize(r.text) : [];
@@ -77,18 +92,30 @@ export function learnedReading(
   return { emotion: reading, stage, urgent, wordFlags: wordFlags(models.flags, r, words) };
 }
 
-/** The flags the flag model adds to the turn's, each with the words that weighed most for it. */
-function wordFlags(model: Models['flags'], r: TurnReading, words: ReturnType<typeof tokenize>): Cue[] {
+/** What the flag model makes of the lexicons' flags for the latest turn. */
+export interface FlagVerdict {
+  /** Flags the lexicons missed, each with the words that weighed most for it. */
+  added: Cue[];
+  /** Flags a cue found that the turn's words make unlikely. */
+  doubted: Flag[];
+}
+
+function wordFlags(model: Models['flags'], r: TurnReading, words: ReturnType<typeof tokenize>): FlagVerdict {
   const z = compiledLogits(model, BIAS_ONLY, words, WORD_WEIGHT);
-  const out: Cue[] = [];
+  const added: Cue[] = [];
+  const doubted: Flag[] = [];
   LEARNED_FLAGS.forEach((flag, j) => {
-    if (z[j]! <= FLAG_ODDS || r.flags.has(flag) || r.vetoed.has(flag)) return;
+    if (r.flags.has(flag)) {
+      if (z[j]! < DOUBT_ODDS && !NEVER_DOUBTED.has(flag)) doubted.push(flag);
+      return;
+    }
+    if (z[j]! <= FLAG_ODDS || r.vetoed.has(flag)) return;
     const at = strongestWords(model, words, j);
     // A flag is never shown without the customer's words behind it.
     if (!at) return;
     const start = words[at.start]!.start;
     const end = words[at.end - 1]!.end;
-    out.push({ text: r.text.slice(start, end), turn: r.turn, start, end, signal: 'flag', label: flag, weight: 0.5 });
+    added.push({ text: r.text.slice(start, end), turn: r.turn, start, end, signal: 'flag', label: flag, weight: 0.5 });
   });
-  return out;
+  return { added, doubted };
 }

@@ -1,0 +1,138 @@
+/**
+ * The flag model's trial the way a new writer meets the engine (src/eval/README.md, "Flags the
+ * lexicons have not met"): ROOT is a worktree of this repository at the commit that added a
+ * writer's set, before that set's cues were written; the flag model is trained there on every
+ * tuning file but the ones scored, with that commit's own features, and the engine's flags
+ * are scored on the set with the model adding (even odds, never a flag the lexicons ruled out:
+ * read-turn.ts `vetoed`) and, for each --doubt threshold, dropping a cue's flag whose
+ * probability falls below it (flags in --keep never).
+ *
+ *   git worktree add --detach /tmp/trial-aj 6ed24ed && ln -s "$PWD/node_modules" /tmp/trial-aj/
+ *   node scripts/flag-trial.ts /tmp/trial-aj /tmp/trial-aj/evals/tuning/extra-aj.jsonl \
+ *     [--doubt 0,0.05] [--keep safety_risk] [--l2 0.0001] [--show]
+ *
+ * --show lists each flag the doubting dropped: the case, the flag, and whether it was labelled.
+ *
+ * ROOT's modules are loaded as they were at that commit, so their shapes are only assumed
+ * here (`any`): this is an experiment's harness, not part of the engine.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: string) => {
+  const i = args.indexOf(name);
+  if (i < 0) return fallback;
+  const v = args[i + 1]!;
+  args.splice(i, 2);
+  return v;
+};
+const doubts = option('--doubt', '0').split(',').map(Number);
+const keep = new Set(option('--keep', 'safety_risk').split(',').filter(Boolean));
+const l2 = Number(option('--l2', '0.0001'));
+const show = args.includes('--show') && args.splice(args.indexOf('--show'), 1).length > 0;
+const [root, ...tests] = args;
+if (!root || tests.length === 0) throw new Error('usage: node scripts/flag-trial.ts ROOT TEST.jsonl... [--doubt 0,0.05] [--keep safety_risk] [--l2 0.0001]');
+
+const load = (p: string): Promise<any> => import(`${root}/src/${p}`);
+const { createEngine } = await load('engine.ts');
+const { analyseCase } = await load('core/analysis/analyse-case.ts');
+const { readInput } = await load('core/parse/read-input.ts');
+const { turnFeatures } = await load('core/analysis/features.ts');
+const { fitLinear } = await load('eval/fit.ts');
+const { runCase } = await load('eval/run-case.ts');
+const { matchTurn } = await load('core/analysis/lexicon.ts');
+const { tokenize } = await load('core/text/tokens.ts');
+
+const FL = ['abusive_language', 'threat_churn', 'threat_legal', 'threat_public', 'demands_manager', 'safety_risk', 'repeat_contact'];
+const engine = createEngine();
+const lex = engine.lexicons;
+const { models: _models, modelsFrom: _from, ...rules } = lex;
+
+/** The latest customer turn as the rules read it (no models), as training and scoring see it. */
+function latestTurn(c: any): any {
+  const turns = readInput(lex, c.turns ? { turns: c.turns } : { text: c.raw ?? '' }).turns;
+  const r = analyseCase(rules, turns);
+  return { ...r.customer[r.customer.length - 1], index: r.customer.length - 1 };
+}
+
+function features(last: any): Map<string, number> {
+  const ctx = { agentSteps: last.agentStepsBefore, agentText: last.agentTextBefore, customerTurnIndex: last.index, ruleEmotion: last.emotionReading.emotion, ruleStage: last.stageId };
+  return turnFeatures(last, last.emotionReading, ctx, ['words']);
+}
+
+/** What the lexicons ruled out in the turn (read-turn.ts `vetoed`), from that commit's matches. */
+function vetoed(last: any): Set<string> {
+  const tokens = tokenize(last.text);
+  const found = matchTurn(lex, tokens);
+  const v = new Set<string>((found.flagBlockers ?? []).filter((b: any) => !(last.reported && b.entry.kind === 'own')).map((b: any) => b.entry.label));
+  const insults = found.insults ?? lex.insults.match(tokens);
+  if (!last.flags.has('abusive_language') && (found.profanity.length > 0 || found.insultNouns.length > 0 || insults.length > 0)) v.add('abusive_language');
+  return v;
+}
+
+const read = (p: string) =>
+  readFileSync(p, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l))
+    .filter((c) => c.labels?.flags && !c.draft);
+
+const scored = new Set(tests.map((t) => basename(t)));
+const train: any[] = [];
+for (const f of readdirSync(`${root}/evals/tuning`).filter((n) => n.endsWith('.jsonl') && !scored.has(n))) {
+  for (const c of read(`${root}/evals/tuning/${f}`)) {
+    try {
+      train.push({ features: features(latestTurn(c)), target: new Set(c.labels.flags.filter((x: string) => FL.includes(x)).map((x: string) => FL.indexOf(x))) });
+    } catch {
+      // A case the rules cannot read (no customer words) trains nothing.
+    }
+  }
+}
+const weights: Map<string, number[]> = fitLinear(FL.length, train, { optimiser: 'adam', epochs: 200, learningRate: 0.1, l2, minCount: 2, positiveWeight: 1 });
+
+for (const t of tests) {
+  const rows = read(t).map((c) => {
+    const shown = new Set<string>(runCase(engine, c).advice?.flags ?? []);
+    let p = FL.map(() => 0.5);
+    let veto = new Set<string>();
+    try {
+      const last = latestTurn(c);
+      veto = vetoed(last);
+      const z = FL.map(() => 0);
+      for (const [k, v] of features(last)) {
+        const w = weights.get(k);
+        if (w) for (let j = 0; j < FL.length; j++) z[j]! += w[j]! * v;
+      }
+      p = z.map((x) => 1 / (1 + Math.exp(-x)));
+    } catch {
+      // Unreadable: the engine's own flags stand.
+    }
+    return { id: String(c.id), gold: new Set<string>(c.labels.flags), shown, p, veto };
+  });
+  const line = (name: string, decide: (r: (typeof rows)[number]) => Set<string>) => {
+    let tp = 0, fp = 0, fn = 0;
+    for (const r of rows) {
+      const out = decide(r);
+      for (const x of out) (r.gold.has(x) ? tp++ : fp++);
+      for (const x of r.gold) if (!out.has(x)) fn++;
+    }
+    const P = tp / (tp + fp), R = tp / (tp + fn);
+    console.log(`${basename(t)} ${name}: F1 ${((2 * P * R) / (P + R)).toFixed(3)} (P ${P.toFixed(3)} / R ${R.toFixed(3)})`);
+  };
+  line('engine as it was', (r) => r.shown);
+  for (const low of doubts) {
+    line(`model adds at even odds, doubts below ${low}`, (r) => {
+      const out = new Set(r.shown);
+      FL.forEach((f, j) => {
+        if (out.has(f)) {
+          if (r.p[j]! < low && !keep.has(f)) {
+            out.delete(f);
+            if (show) console.log(`  dropped ${r.id} ${f} (p ${r.p[j]!.toFixed(3)}): ${r.gold.has(f) ? 'labelled, a loss' : 'not labelled, a gain'}`);
+          }
+        } else if (r.p[j]! > 0.5 && !r.veto.has(f)) out.add(f);
+      });
+      return out;
+    });
+  }
+}
