@@ -9,7 +9,7 @@
  *
  *   git worktree add --detach /tmp/trial-aj 6ed24ed && ln -s "$PWD/node_modules" /tmp/trial-aj/
  *   node scripts/flag-trial.ts /tmp/trial-aj /tmp/trial-aj/evals/tuning/extra-aj.jsonl \
- *     [--doubt 0,0.05] [--keep safety_risk] [--l2 0.0001] [--show]
+ *     [--add 0.5] [--doubt 0,0.05] [--keep safety_risk] [--l2 0.0001] [--show]
  *
  * --show lists each flag the doubting dropped: the case, the flag, and whether it was labelled.
  *
@@ -30,9 +30,10 @@ const option = (name: string, fallback: string) => {
 const doubts = option('--doubt', '0').split(',').map(Number);
 const keep = new Set(option('--keep', 'safety_risk').split(',').filter(Boolean));
 const l2 = Number(option('--l2', '0.0001'));
+const adds = option('--add', '0.5').split(',').map(Number);
 const show = args.includes('--show') && args.splice(args.indexOf('--show'), 1).length > 0;
 const [root, ...tests] = args;
-if (!root || tests.length === 0) throw new Error('usage: node scripts/flag-trial.ts ROOT TEST.jsonl... [--doubt 0,0.05] [--keep safety_risk] [--l2 0.0001]');
+if (!root || tests.length === 0) throw new Error('usage: node scripts/flag-trial.ts ROOT TEST.jsonl... [--add 0.5] [--doubt 0,0.05] [--keep safety_risk] [--l2 0.0001] [--show]');
 
 const load = (p: string): Promise<any> => import(`${root}/src/${p}`);
 const { createEngine } = await load('engine.ts');
@@ -121,8 +122,8 @@ for (const t of tests) {
     console.log(`${basename(t)} ${name}: F1 ${((2 * P * R) / (P + R)).toFixed(3)} (P ${P.toFixed(3)} / R ${R.toFixed(3)})`);
   };
   line('engine as it was', (r) => r.shown);
-  for (const low of doubts) {
-    line(`model adds at even odds, doubts below ${low}`, (r) => {
+  for (const add of adds) for (const low of doubts) {
+    line(`model adds above ${add}, doubts below ${low}`, (r) => {
       const out = new Set(r.shown);
       FL.forEach((f, j) => {
         if (out.has(f)) {
@@ -130,7 +131,7 @@ for (const t of tests) {
             out.delete(f);
             if (show) console.log(`  dropped ${r.id} ${f} (p ${r.p[j]!.toFixed(3)}): ${r.gold.has(f) ? 'labelled, a loss' : 'not labelled, a gain'}`);
           }
-        } else if (r.p[j]! > 0.5 && !r.veto.has(f)) out.add(f);
+        } else if (r.p[j]! > add && !r.veto.has(f)) out.add(f);
       });
       return out;
     });
