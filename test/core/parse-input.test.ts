@@ -56,6 +56,19 @@ describe('reading what agents paste', () => {
     for (const text of copies) expect(parse(text).turns.map((t) => [t.role, t.text]), text).toEqual(want);
   });
 
+  it('splits a call run together on one line, as speech-to-text exports it', () => {
+    const p = parse("Agent: thanks for calling how can I help Caller: hi um my bill's wrong again Agent: let me look Caller: this is the third time I've rung about it");
+    expect(p.turns.map((t) => [t.role, t.text])).toEqual([
+      ['agent', 'thanks for calling how can I help'],
+      ['customer', "hi um my bill's wrong again"],
+      ['agent', 'let me look'],
+      ['customer', "this is the third time I've rung about it"],
+    ]);
+    // The same role word again, or a lower-case one, is part of the sentence.
+    expect(roles('Customer: I wrote Customer: Mrs Shah on the form and it still came back')).toEqual(['customer']);
+    expect(parse('Customer: your agent: said it was fixed, it is not').turns).toHaveLength(1);
+  });
+
   it('does not take a sentence that looks like a prefix for a speaker', () => {
     // Words customers open a complaint with, alone in the paste: the customer speaking.
     expect(parse('Customer service: absolutely useless, 3 hours on hold').turns).toEqual([

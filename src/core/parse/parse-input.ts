@@ -9,7 +9,7 @@ import type { Step } from '../taxonomy.ts';
 import { tokenize } from '../text/tokens.ts';
 import { emailBody, emailKind, QUOTE } from './email.ts';
 import { stripChatMarkup } from './slack-markup.ts';
-import { readSpeakerPrefix } from './speakers.ts';
+import { readSpeakerPrefix, splitRunOnTurns } from './speakers.ts';
 
 export interface ParsedInput {
   turns: Turn[];
@@ -178,6 +178,7 @@ export function parseInput(lex: Lexicons, raw: string): ParsedInput {
     if (email.body !== '') lines = email.body.split('\n');
     if (email.droppedHistory) notices.push('Quoted e-mail history was left out; only the newest message was read.');
   }
+  lines = lines.flatMap(splitRunOnTurns);
   let turns = transcriptTurns(lex, lines) ?? quotedTurns(lex, lines);
   if (!turns) {
     const body = lines.join('\n').trim();

@@ -119,3 +119,29 @@ function looseOrHeader(line: string): PrefixedLine | undefined {
   const role = roleOf(h[4]?.trim().toLowerCase()) ?? roleOf(name);
   return { role, name, text: '', header: true };
 }
+
+/**
+ * Role words that, capitalised and followed by a colon, mark a new speaker in the middle of a
+ * line. Speech-to-text and some call-centre exports run a whole call into one line ("Agent:
+ * thanks for calling how can I help Caller: hi my bill is wrong Agent: …"); read as one line, a
+ * call the agent opened is all agent and the coach finds no customer words at all. Only
+ * unmistakable words: "A:", "C:", "Me:" or "you:" inside a sentence are too often something else.
+ */
+const RUN_ON_LABELS = ['Customer', 'Cust', 'Caller', 'Client', 'Agent', 'Rep', 'Advisor', 'Adviser', 'CSR', 'Operator'];
+const RUN_ON = new RegExp(`\\s(?:${RUN_ON_LABELS.join('|')})\\s?:\\s`, 'g');
+
+/**
+ * A line that opens with a known speaker, split where another speaker's label follows in the
+ * middle of it, but only when some label there names the other side: "Customer: I told your
+ * Customer: line" stays one line, a call run together is split into its turns.
+ */
+export function splitRunOnTurns(line: string): string[] {
+  const opening = readSpeakerPrefix(line);
+  if (!opening?.role || opening.ambiguous || opening.loose || opening.header) return [line];
+  const cuts = [...line.matchAll(RUN_ON)].map((m) => m.index!);
+  if (cuts.length === 0) return [line];
+  const parts = cuts.map((at, i) => line.slice(at + 1, cuts[i + 1])).map((part) => part.trim());
+  const roles = parts.map((part) => readSpeakerPrefix(part)?.role);
+  if (!roles.some((r) => r !== undefined && r !== opening.role)) return [line];
+  return [line.slice(0, cuts[0]).trimEnd(), ...parts];
+}
