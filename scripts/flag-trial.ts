@@ -18,6 +18,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { compileModel, strongestWords, type LinearModel } from '../src/core/analysis/linear-model.ts';
+import { tokenize as tokenizeNow } from '../src/core/text/tokens.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
@@ -31,6 +33,7 @@ const doubts = option('--doubt', '0').split(',').map(Number);
 const keep = new Set(option('--keep', 'safety_risk').split(',').filter(Boolean));
 const l2 = Number(option('--l2', '0.0001'));
 const adds = option('--add', '0.5').split(',').map(Number);
+const localVeto = args.includes('--local-veto') && args.splice(args.indexOf('--local-veto'), 1).length > 0;
 const show = args.includes('--show') && args.splice(args.indexOf('--show'), 1).length > 0;
 const [root, ...tests] = args;
 if (!root || tests.length === 0) throw new Error('usage: node scripts/flag-trial.ts ROOT TEST.jsonl... [--add 0.5] [--doubt 0,0.05] [--keep safety_risk] [--l2 0.0001] [--show]');
@@ -62,11 +65,26 @@ function features(last: any): Map<string, number> {
   return turnFeatures(last, last.emotionReading, ctx, ['words']);
 }
 
-/** What the lexicons ruled out in the turn (read-turn.ts `vetoed`), from that commit's matches. */
-function vetoed(last: any): Set<string> {
+/**
+ * What the lexicons ruled out in the turn (read-turn.ts `vetoed`), from that commit's matches.
+ * With --local-veto, a `not` entry rules a flag out only where it stands: `cueAt` gives the
+ * model's cue for the flag as a token range, and the flag is vetoed only when a `not` entry of
+ * it touches that range (waivers and the abuse veto still cover the whole turn).
+ */
+function vetoed(last: any, cueAt: (flag: string) => { start: number; end: number } | undefined): Set<string> {
   const tokens = tokenize(last.text);
   const found = matchTurn(lex, tokens);
-  const v = new Set<string>((found.flagBlockers ?? []).filter((b: any) => !(last.reported && b.entry.kind === 'own')).map((b: any) => b.entry.label));
+  const v = new Set<string>();
+  for (const b of found.flagBlockers ?? []) {
+    if (last.reported && b.entry.kind === 'own') continue;
+    const flag = b.entry.label;
+    if (!localVeto || b.entry.kind === 'waiver') {
+      v.add(flag);
+      continue;
+    }
+    const at = cueAt(flag);
+    if (at && b.startTok <= at.end && b.endTok >= at.start) v.add(flag);
+  }
   const insults = found.insults ?? lex.insults.match(tokens);
   if (!last.flags.has('abusive_language') && (found.profanity.length > 0 || found.insultNouns.length > 0 || insults.length > 0)) v.add('abusive_language');
   return v;
@@ -91,6 +109,8 @@ for (const f of readdirSync(`${root}/evals/tuning`).filter((n) => n.endsWith('.j
   }
 }
 const weights: Map<string, number[]> = fitLinear(FL.length, train, { optimiser: 'adam', epochs: 200, learningRate: 0.1, l2, minCount: 2, positiveWeight: 1 });
+// Today's compiled form of the same weights, for the cue the model would show (strongestWords).
+const compiled = compileModel({ labels: FL, groups: ['words'], trainedOn: 'trial', multiLabel: true, weights: Object.fromEntries(weights) } as unknown as LinearModel<string>);
 
 for (const t of tests) {
   const rows = read(t).map((c) => {
@@ -99,7 +119,8 @@ for (const t of tests) {
     let veto = new Set<string>();
     try {
       const last = latestTurn(c);
-      veto = vetoed(last);
+      const now = tokenizeNow(last.text);
+      veto = vetoed(last, (flag) => strongestWords(compiled, now, FL.indexOf(flag)));
       const z = FL.map(() => 0);
       for (const [k, v] of features(last)) {
         const w = weights.get(k);

@@ -97,6 +97,15 @@ describe('the flag model', () => {
     expect(waived.flags).not.toContain('repeat_contact');
   });
 
+  it('lets a `not` entry rule a flag out only where it stands', () => {
+    const lex = withHandModel();
+    // "I know I just asked" is no earlier contact; "the umpteenth chase", two sentences on, is one.
+    const r = read(lex, 'Sorry, I know I just asked. But this is the umpteenth chase on this order.');
+    expect(r.flags).toContain('repeat_contact');
+    expect(r.cues.find((c) => c.label === 'repeat_contact')?.text).toBe('umpteenth');
+    expect(read(lex, 'Sorry, I know I just asked. Where is the order?').flags).not.toContain('repeat_contact');
+  });
+
   it('finds the strongest word, clause opener or pair for a label', () => {
     const m = compileModel(handModel());
     const tokens = tokenize('honestly there is no way forward');

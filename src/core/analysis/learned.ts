@@ -111,8 +111,9 @@ function wordFlags(model: Models['flags'], r: TurnReading, words: ReturnType<typ
     }
     if (z[j]! <= FLAG_ODDS || r.vetoed.has(flag)) return;
     const at = strongestWords(model, words, j);
-    // A flag is never shown without the customer's words behind it.
-    if (!at) return;
+    // A flag is never shown without the customer's words behind it, nor on words a `not` entry
+    // of the flag touches (the same reach as for the lexicons' own cues, read-turn.ts blockedBy).
+    if (!at || r.ruledOut.some((b) => b.flag === flag && b.startTok <= at.end && b.endTok >= at.start)) return;
     const start = words[at.start]!.start;
     const end = words[at.end - 1]!.end;
     added.push({ text: r.text.slice(start, end), turn: r.turn, start, end, signal: 'flag', label: flag, weight: 0.5 });

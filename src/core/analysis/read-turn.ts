@@ -40,11 +40,18 @@ export interface TurnReading {
    */
   times: Cue[];
   /**
-   * Flags the lexicons ruled out in this turn: a `not` entry or a waiver matched, or, for
-   * abuse, insults or swearing that were read as aimed at no one here. The flag model
-   * (learned.ts) never adds these back: a curated "this is not one" outranks a word count.
+   * Flags the lexicons ruled out in the whole turn: a waiver matched ("that's sorted, different
+   * question"), or, for abuse, insults or swearing that were read as aimed at no one here. The
+   * flag model (learned.ts) never adds these back: a curated "this is not one" outranks a word
+   * count.
    */
   vetoed: ReadonlySet<Flag>;
+  /**
+   * Where a `not` entry ruled its flag out, as token ranges of the turn: the flag model adds no
+   * flag whose words touch one ("my manager before I agree"), but may add it for words
+   * elsewhere in the turn ("saw a video on youtube" does not hide "and it's going on youtube").
+   */
+  ruledOut: readonly { flag: Flag; startTok: number; endTok: number }[];
 }
 
 const zero = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
@@ -271,9 +278,11 @@ export function readTurn(lex: Lexicons, text: string, turn: number, reported = f
     elongated,
   };
   const vetoed = new Set<Flag>(waived);
-  for (const b of blockers) if (b.entry.kind !== WAIVER && !(reported && b.entry.kind === OWN)) vetoed.add(b.entry.label);
+  const ruledOut = blockers
+    .filter((b) => b.entry.kind !== WAIVER && !(reported && b.entry.kind === OWN))
+    .map((b) => ({ flag: b.entry.label, startTok: b.startTok, endTok: b.endTok }));
   if (!flags.has('abusive_language') && (found.profanity.length > 0 || found.insultNouns.length > 0 || found.insults.length > 0)) {
     vetoed.add('abusive_language');
   }
-  return { turn, text, reported, emotion, stage, flags, cues, signals, abuse, riskToSelf, danger, times, vetoed };
+  return { turn, text, reported, emotion, stage, flags, cues, signals, abuse, riskToSelf, danger, times, vetoed, ruledOut };
 }
