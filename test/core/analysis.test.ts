@@ -46,6 +46,10 @@ describe('reading the customer', () => {
     expect(coachText('he is calling me a stupid cow now and says he wants his money back, what do I do').flags).toContain('abusive_language');
     expect(coachText('This printer is a piece of crap, it jams on every single page.').flags).not.toContain('abusive_language');
     expect(coachText('Sorry, not you. The bot was useless, you have been great.').flags).not.toContain('abusive_language');
+    // "ur" is "your" before a thing that does something, "you're" before what the agent is called.
+    expect(coachText('why does ur bot keep saying sorry').flags).not.toContain('abusive_language');
+    expect(coachText('ur useless, an actual bot').flags).toContain('abusive_language');
+    expect(coachText('omg ur bot').flags).toContain('abusive_language');
   });
 
   it('finds a threat buried in the middle of a long paragraph', () => {

@@ -98,7 +98,7 @@ function blockedBy(blockers: readonly PhraseMatch<Flag>[], flag: Flag, start: nu
 function findAbuse(lex: Lexicons, found: TurnMatches, text: string, tokens: Token[], turn: number, reported: boolean): Cue[] {
   const cues: Cue[] = [];
   const add = (a: number, b: number) => cues.push({ ...span(text, tokens, a, b), turn, signal: 'flag', label: 'abusive_language', weight: 2 });
-  const { you, people, filler, lead_in: leadIn, name_calling: nameCalling, self } = lex.abuseTargets;
+  const { you, people, filler, lead_in: leadIn, name_calling: nameCalling, self, owner_verbs: ownerVerbs } = lex.abuseTargets;
   for (let i = 0; i < tokens.length; i++) {
     const w = tokens[i]!.norm;
     let target = -1;
@@ -128,8 +128,10 @@ function findAbuse(lex: Lexicons, found: TurnMatches, text: string, tokens: Toke
     for (let k = 0; k < 6 && j < tokens.length; k++) {
       if (j > target && tokens[j]!.clauseStart) break;
       const end = isInsult(lex, tokens, j);
+      // "ur" is also "your": "ur bot keeps saying sorry" names the agent's bot, not the agent.
+      const owned = w === 'ur' && j === target && end === 1 && ownerVerbs.has(tokens[j + 1]?.norm ?? '') && !tokens[j + 1]!.clauseStart;
       // A filler that is itself an insult ("you stupid …") counts as the insult.
-      if (end > 0 && !leadIn.has(tokens[j]!.norm)) {
+      if (end > 0 && !owned && !leadIn.has(tokens[j]!.norm)) {
         if (!(j === target && tokens[j]!.clauseStart)) add(i, j + end);
         break;
       }

@@ -117,6 +117,7 @@ export const SignalsSchema = z.object({
     self: z.array(word),
     third_person: z.array(word),
     things: z.array(word),
+    owner_verbs: z.array(word),
   }),
 });
 
