@@ -50,6 +50,9 @@ describe('reading the customer', () => {
     expect(coachText('why does ur bot keep saying sorry').flags).not.toContain('abusive_language');
     expect(coachText('ur useless, an actual bot').flags).toContain('abusive_language');
     expect(coachText('omg ur bot').flags).toContain('abusive_language');
+    // A customer holding the agent to a name the agent gave them calls no one anything.
+    expect(coachText('Are you calling me a liar? I sent the photos twice.').flags).not.toContain('abusive_language');
+    expect(coachText('you called me a liar, you idiot').flags).toContain('abusive_language');
   });
 
   it('finds a threat buried in the middle of a long paragraph', () => {

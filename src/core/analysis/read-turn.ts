@@ -162,6 +162,12 @@ function findAbuse(lex: Lexicons, found: TurnMatches, text: string, tokens: Toke
  */
 function abuseSuffered(targets: AbuseTargets, tokens: readonly Token[], a: number, b: number, reported: boolean): boolean {
   if (reported || !tokens.slice(a, b).some((t) => t.norm === 'me')) return false;
+  // "Are you calling me a liar?", "you called me a liar yesterday": the customer, in their own
+  // words, holds the agent to a name the agent gave them; they call no one a liar.
+  for (let k = a - 1; k >= Math.max(0, a - 4); k--) {
+    if (targets.you.has(tokens[k]!.norm)) return true;
+    if (tokens[k]!.clauseStart) break;
+  }
   // "He's calling me…", "he's just called me…": happening now, so told by the agent of the customer.
   if (/ing$/.test(tokens[a]!.norm)) return false;
   // The subject may stand a few words back ("He swore at me on my own doorstep and called me…"), within the sentence.
