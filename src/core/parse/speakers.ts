@@ -136,10 +136,11 @@ const RUN_ON = new RegExp(`\\s(?:${RUN_ON_LABELS.join('|')})\\s?:\\s`, 'g');
  * Customer: line" stays one line, a call run together is split into its turns.
  */
 export function splitRunOnTurns(line: string): string[] {
-  const opening = readSpeakerPrefix(line);
-  if (!opening?.role || opening.ambiguous || opening.loose || opening.header) return [line];
+  // The cheap test first: nearly every line has no role word inside it.
   const cuts = [...line.matchAll(RUN_ON)].map((m) => m.index!);
   if (cuts.length === 0) return [line];
+  const opening = readSpeakerPrefix(line);
+  if (!opening?.role || opening.ambiguous || opening.loose || opening.header) return [line];
   const parts = cuts.map((at, i) => line.slice(at + 1, cuts[i + 1])).map((part) => part.trim());
   const roles = parts.map((part) => readSpeakerPrefix(part)?.role);
   if (!roles.some((r) => r !== undefined && r !== opening.role)) return [line];
