@@ -9,15 +9,18 @@
  *
  *   git worktree add --detach /tmp/trial-aj 6ed24ed && ln -s "$PWD/node_modules" /tmp/trial-aj/
  *   node scripts/flag-trial.ts /tmp/trial-aj /tmp/trial-aj/evals/tuning/extra-aj.jsonl \
- *     [--add 0.5] [--doubt 0,0.05] [--keep safety_risk] [--l2 0.0001] [--show]
+ *     [--add 0.5] [--doubt 0,0.05] [--keep safety_risk] [--l2 0.0001] [--local-veto] [--show]
  *
- * --show lists each flag the doubting dropped: the case, the flag, and whether it was labelled.
+ * --local-veto holds `not` entries to the words they touch (read-turn.ts `ruledOut`), as
+ * shipped; without it they rule their flag out in the whole turn, as before. --show lists each
+ * flag the doubting dropped: the case, the flag, and whether it was labelled.
  *
  * ROOT's modules are loaded as they were at that commit, so their shapes are only assumed
  * here (`any`): this is an experiment's harness, not part of the engine.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { LEARNED_FLAGS } from '../src/core/analysis/learned.ts';
 import { compileModel, strongestWords, type LinearModel } from '../src/core/analysis/linear-model.ts';
 import { tokenize as tokenizeNow } from '../src/core/text/tokens.ts';
 
@@ -33,10 +36,15 @@ const doubts = option('--doubt', '0').split(',').map(Number);
 const keep = new Set(option('--keep', 'safety_risk').split(',').filter(Boolean));
 const l2 = Number(option('--l2', '0.0001'));
 const adds = option('--add', '0.5').split(',').map(Number);
-const localVeto = args.includes('--local-veto') && args.splice(args.indexOf('--local-veto'), 1).length > 0;
-const show = args.includes('--show') && args.splice(args.indexOf('--show'), 1).length > 0;
+const present = (name: string) => {
+  const i = args.indexOf(name);
+  if (i >= 0) args.splice(i, 1);
+  return i >= 0;
+};
+const localVeto = present('--local-veto');
+const show = present('--show');
 const [root, ...tests] = args;
-if (!root || tests.length === 0) throw new Error('usage: node scripts/flag-trial.ts ROOT TEST.jsonl... [--add 0.5] [--doubt 0,0.05] [--keep safety_risk] [--l2 0.0001] [--show]');
+if (!root || tests.length === 0) throw new Error('usage: see the header of scripts/flag-trial.ts');
 
 const load = (p: string): Promise<any> => import(`${root}/src/${p}`);
 const { createEngine } = await load('engine.ts');
@@ -48,7 +56,8 @@ const { runCase } = await load('eval/run-case.ts');
 const { matchTurn } = await load('core/analysis/lexicon.ts');
 const { tokenize } = await load('core/text/tokens.ts');
 
-const FL = ['abusive_language', 'threat_churn', 'threat_legal', 'threat_public', 'demands_manager', 'safety_risk', 'repeat_contact'];
+// The model's labels as shipped; the old engines only provide the features and the fit.
+const FL: readonly string[] = LEARNED_FLAGS;
 const engine = createEngine();
 const lex = engine.lexicons;
 const { models: _models, modelsFrom: _from, ...rules } = lex;

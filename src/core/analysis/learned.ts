@@ -10,7 +10,7 @@ import { intensityOf, type EmotionReading } from './emotion.ts';
 import { readingFeatures, urgencyFeatures, WORD_WEIGHT } from './features.ts';
 import { tokenize } from '../text/tokens.ts';
 import { argmax, compiledLogits, strongestWords, type CompiledModel } from './linear-model.ts';
-import type { TurnReading } from './read-turn.ts';
+import { touches, type TurnReading } from './read-turn.ts';
 
 export interface Models {
   emotion: CompiledModel<Emotion>;
@@ -112,8 +112,8 @@ function wordFlags(model: Models['flags'], r: TurnReading, words: ReturnType<typ
     if (z[j]! <= FLAG_ODDS || r.vetoed.has(flag)) return;
     const at = strongestWords(model, words, j);
     // A flag is never shown without the customer's words behind it, nor on words a `not` entry
-    // of the flag touches (the same reach as for the lexicons' own cues, read-turn.ts blockedBy).
-    if (!at || r.ruledOut.some((b) => b.flag === flag && b.startTok <= at.end && b.endTok >= at.start)) return;
+    // of the flag touches.
+    if (!at || r.ruledOut.some((b) => b.flag === flag && touches(b, at.start, at.end))) return;
     const start = words[at.start]!.start;
     const end = words[at.end - 1]!.end;
     added.push({ text: r.text.slice(start, end), turn: r.turn, start, end, signal: 'flag', label: flag, weight: 0.5 });

@@ -91,7 +91,15 @@ function waivedFlags(blockers: readonly PhraseMatch<Flag>[], tokens: readonly To
  * else. In a turn the agent reports, "my manager" is the agent's manager: `not_own` entries are void.
  */
 function blockedBy(blockers: readonly PhraseMatch<Flag>[], flag: Flag, start: number, end: number, reported: boolean): boolean {
-  return blockers.some((b) => b.entry.label === flag && !(reported && b.entry.kind === OWN) && b.startTok <= end && b.endTok >= start);
+  return blockers.some((b) => b.entry.label === flag && !(reported && b.entry.kind === OWN) && touches(b, start, end));
+}
+
+/**
+ * Whether a `not` entry's tokens reach the tokens [start, end): overlapping them or right beside
+ * them. The lexicons' cues (blockedBy) and the flag model's (learned.ts) are held to the same reach.
+ */
+export function touches(b: { startTok: number; endTok: number }, start: number, end: number): boolean {
+  return b.startTok <= end && b.endTok >= start;
 }
 
 /** Finds insults aimed at a person; profanity about a thing is left to intensity. */
