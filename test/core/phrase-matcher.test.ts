@@ -28,6 +28,16 @@ describe('phrase patterns', () => {
     expect(hits('#num (days|hours)', 'for 5 days')).toHaveLength(1);
   });
 
+  it('keeps a phrase inside one sentence, but reads through an abbreviation and a comma', () => {
+    expect(hits('(called|rang) ~5 times ~3 the', 'I called four times this week. The app still fails')).toHaveLength(0);
+    expect(hits('(called|rang) ~5 times ~3 the', 'I called four times this week, the app still fails')).toHaveLength(1);
+    expect(hits('week the', 'this week? the')).toHaveLength(0);
+    expect(hits('week the', 'this week\nthe')).toHaveLength(0);
+    expect(hits('by #num p.m today', 'by 5 p.m. today')).toHaveLength(1);
+    expect(hits('dr patel', 'Dr. Patel said')).toHaveLength(1);
+    expect(tokenize('no. way. mr. x')!.map((t) => t.sentenceStart)).toEqual([true, true, true, false]);
+  });
+
   it('reads "dont" and "don\'t" alike, and elongated words', () => {
     expect(hits("don't understand", 'i dont understand')).toHaveLength(1);
     expect(hits('please', 'pleeeease')).toHaveLength(1);

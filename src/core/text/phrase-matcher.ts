@@ -220,31 +220,35 @@ function wordMatches(w: WordTest, t: Token): boolean {
   return w.num === true && isNumber(t);
 }
 
-/** Returns the end token index of a match of slots[si..] starting at token ti, or -1. */
-function matchFrom(slots: Slot[], si: number, tokens: Token[], ti: number): number {
+/**
+ * Returns the end token index of a match of slots[si..] starting at token ti, or -1. A match ends
+ * before `limit`, the start of the next sentence: "I called four times this week. The app…" holds
+ * no phrase that takes "week" and "the" together.
+ */
+function matchFrom(slots: Slot[], si: number, tokens: Token[], ti: number, limit: number): number {
   if (si === slots.length) return ti;
   const slot = slots[si]!;
   if (slot.kind === 'gap') {
-    for (let g = 0; g <= slot.max && ti + g <= tokens.length; g++) {
-      const end = matchFrom(slots, si + 1, tokens, ti + g);
+    for (let g = 0; g <= slot.max && ti + g <= limit; g++) {
+      const end = matchFrom(slots, si + 1, tokens, ti + g, limit);
       if (end !== -1) return end;
     }
     return -1;
   }
-  const t = tokens[ti];
+  const t = ti < limit ? tokens[ti] : undefined;
   if (t !== undefined && slot.words.size > 0 && (slot.words.has(t.id) || (t.altId !== -1 && slot.words.has(t.altId)))) {
-    const end = matchFrom(slots, si + 1, tokens, ti + 1);
+    const end = matchFrom(slots, si + 1, tokens, ti + 1, limit);
     if (end !== -1) return end;
   }
   for (const seq of slot.alts) {
     let k = 0;
-    while (k < seq.length && ti + k < tokens.length && wordMatches(seq[k]!, tokens[ti + k]!)) k++;
+    while (k < seq.length && ti + k < limit && wordMatches(seq[k]!, tokens[ti + k]!)) k++;
     if (k === seq.length) {
-      const end = matchFrom(slots, si + 1, tokens, ti + k);
+      const end = matchFrom(slots, si + 1, tokens, ti + k, limit);
       if (end !== -1) return end;
     }
   }
-  if (slot.optional) return matchFrom(slots, si + 1, tokens, ti);
+  if (slot.optional) return matchFrom(slots, si + 1, tokens, ti, limit);
   return -1;
 }
 
@@ -278,6 +282,8 @@ export class PhraseMatcher<L extends string = string> {
   /** By word id, the scan that last saw the word in the text (requiredWords' check). */
   private seen: Int32Array = new Int32Array(0);
   private scans = 0;
+  /** During a scan, the start of the sentence after the current token's (matchFrom's limit). */
+  private limit = 0;
   /** The matches found at the token being scanned. */
   private readonly found: { c: Compiled<L>; m: PhraseMatch<L> }[] = [];
 
@@ -381,7 +387,13 @@ export class PhraseMatcher<L extends string = string> {
       if (t.altId !== -1) this.seen[t.altId] = scan;
     }
     const found = this.found;
+    this.limit = 0;
     for (let i = 0; i < tokens.length; i++) {
+      if (i >= this.limit) {
+        let end = i + 1;
+        while (end < tokens.length && !tokens[end]!.sentenceStart) end++;
+        this.limit = end;
+      }
       const t = tokens[i]!;
       const next = tokens[i + 1];
       if (t.id !== -1) {
@@ -432,7 +444,7 @@ export class PhraseMatcher<L extends string = string> {
       if (stamp[c.id] === key) continue;
       stamp[c.id] = key;
       if (!this.hasNeeded(c.need)) continue;
-      const end = matchFrom(c.slots, 0, tokens, i);
+      const end = matchFrom(c.slots, 0, tokens, i, this.limit);
       if (end !== -1) this.found.push({ c, m: { entry: c.entry, startTok: i, endTok: end, negated: c.entry.negatable && negatedAt(tokens, i) } });
     }
   }
