@@ -19,7 +19,7 @@ import { ThreadedAnalyser } from './analysis-thread/threaded-analyser.ts';
 import { createHttpServer, type Route } from './http/server.ts';
 import { startRetention } from './jobs/retention.ts';
 import { createLogger, type Logger } from './log.ts';
-import { createSlackApp, slackRoute } from './slack/slack-app.ts';
+import { createSlackApp, initSlackApp, slackRoute } from './slack/slack-app.ts';
 import { openStore } from './storage/open-store.ts';
 import type { CustomerVoice } from './core/ports/customer-voice.ts';
 import { createMetrics, type LlmKind, type Metrics } from './metrics/defuse-metrics.ts';
@@ -91,6 +91,7 @@ export async function startService(config: Config, log: Logger, now: () => Date 
     let stopSocket: (() => Promise<unknown>) | undefined;
     if (config.slack) {
       const { app, mode } = createSlackApp({ config: config.slack, engine, store, log, now, turns });
+      await initSlackApp(app);
       if (mode.kind === 'http') {
         routes.push(slackRoute(mode.receiver, config.slack.signingSecret!, log));
       } else {

@@ -78,6 +78,19 @@ function errorCode(err: unknown): string {
 
 export type SlackReceiver = { kind: 'http'; receiver: HTTPReceiver } | { kind: 'socket'; receiver: SocketModeReceiver };
 
+/**
+ * Checks the bot token with Slack before the service takes events: a token Slack refuses, or
+ * a Slack that cannot be reached, stops the start with a message naming the variable.
+ */
+export async function initSlackApp(app: App): Promise<void> {
+  try {
+    await app.init();
+  } catch (err) {
+    const code = (err as { data?: { error?: string }; code?: string }).data?.error ?? (err as { code?: string }).code ?? 'unknown';
+    throw new DefuseError('config_invalid', `Slack did not confirm SLACK_BOT_TOKEN (${code}): check the token, and SLACK_API_URL if set`);
+  }
+}
+
 export function createSlackApp(deps: SlackDeps): { app: App; mode: SlackReceiver } {
   const { config, engine, store, log } = deps;
   const pings = new SupervisorPings(store, config, log, deps.now);
@@ -113,6 +126,10 @@ export function createSlackApp(deps: SlackDeps): { app: App; mode: SlackReceiver
     // store, and the middleware costs time on every event.
     convoStore: false,
     clientOptions,
+    // Bolt checks the token (auth.test) as soon as it is built and keeps the promise for the
+    // first event; if Slack cannot be reached before one arrives, that promise rejects with
+    // nobody listening. Deferred, the check runs in initSlackApp, where start awaits it.
+    deferInitialization: true,
   });
   // Slack is acknowledged before the listeners run (processBeforeResponse: false), so the
   // HTTP request ends long before the turn does: this is where a turn's work is tracked.

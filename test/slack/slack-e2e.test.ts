@@ -2,11 +2,18 @@
  * End to end: the real service and the real Bolt app over HTTP on loopback, signed requests
  * in, Web API calls out to the local Slack double.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/log.ts';
+import { startService } from '../../src/main.ts';
 import { REPING_QUIET_MS } from '../../src/core/escalation/ping-plan.ts';
 import { ACTIONS } from '../../src/slack/blocks.ts';
 import { SHORTCUT_COACH } from '../../src/slack/slack-app.ts';
-import { BOT, clickButton, messageShortcut, nextTs, postSlack, sendEvent, sign, slashCommand, startHarness, type Harness } from './slack-harness.ts';
+import { SlackDouble } from './slack-double.ts';
+import { BOT, clickButton, messageShortcut, nextTs, postSlack, SECRET, sendEvent, sign, slashCommand, startHarness, type Harness } from './slack-harness.ts';
 
 let h: Harness;
 beforeEach(async () => {
@@ -332,5 +339,24 @@ describe('Slack: case buttons', () => {
     await clickButton(h, ACTIONS.resolved, caseId, 'U_AGENT', 'C_SUPPORT', '1700000001.000100');
     await h.slack.waitFor('chat.postMessage', 1, (c) => String(body(c).text).includes('resolved'));
     expect((await h.service.store.cases.get(caseId))!.open).toBe(false);
+  });
+});
+
+describe('Slack: the token is checked before the service starts', () => {
+  it('calls auth.test once at start, and refuses to start, naming the variable, when Slack rejects the token', async () => {
+    // The harness's service started: its token check was awaited, not left running.
+    expect(h.slack.of('auth.test')).toHaveLength(1);
+    const slack = new SlackDouble();
+    await slack.start();
+    const dir = mkdtempSync(join(tmpdir(), 'defuse-slack-token-'));
+    try {
+      slack.failOnce('auth.test', { status: 200, error: 'invalid_auth' });
+      const config = readConfig({ PORT: '0', DATA_DIR: dir, SLACK_BOT_TOKEN: 'xoxb-revoked', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.url });
+      await expect(startService(config, createLogger('error', () => undefined))).rejects.toThrow(/SLACK_BOT_TOKEN \(invalid_auth\)/);
+      expect(slack.of('auth.test')).toHaveLength(1);
+    } finally {
+      await slack.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
