@@ -86,8 +86,10 @@ export async function initSlackApp(app: App): Promise<void> {
   try {
     await app.init();
   } catch (err) {
-    const code = (err as { data?: { error?: string }; code?: string }).data?.error ?? (err as { code?: string }).code ?? 'unknown';
-    throw new DefuseError('config_invalid', `Slack did not confirm SLACK_BOT_TOKEN (${code}): check the token, and SLACK_API_URL if set`);
+    const { data, code } = err as { data?: { error?: string }; code?: string };
+    // A refusal carries Slack's own reason ("invalid_auth"); a network failure only the client's code.
+    const reason = data?.error ?? (code === 'slack_webapi_request_error' ? 'Slack could not be reached' : (code ?? 'unknown'));
+    throw new DefuseError('config_invalid', `Slack did not confirm SLACK_BOT_TOKEN (${reason}): check the token, and SLACK_API_URL if set`);
   }
 }
 

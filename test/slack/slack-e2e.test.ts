@@ -343,7 +343,7 @@ describe('Slack: case buttons', () => {
 });
 
 describe('Slack: the token is checked before the service starts', () => {
-  it('calls auth.test once at start, and refuses to start, naming the variable, when Slack rejects the token', async () => {
+  it('calls auth.test once at start, and refuses to start, naming the variable, when Slack rejects the token or cannot be reached', async () => {
     // The harness's service started: its token check was awaited, not left running.
     expect(h.slack.of('auth.test')).toHaveLength(1);
     const slack = new SlackDouble();
@@ -354,6 +354,11 @@ describe('Slack: the token is checked before the service starts', () => {
       const config = readConfig({ PORT: '0', DATA_DIR: dir, SLACK_BOT_TOKEN: 'xoxb-revoked', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.url });
       await expect(startService(config, createLogger('error', () => undefined))).rejects.toThrow(/SLACK_BOT_TOKEN \(invalid_auth\)/);
       expect(slack.of('auth.test')).toHaveLength(1);
+      // Nothing listens at the API address: the start says Slack could not be reached.
+      const gone = slack.url;
+      await slack.stop();
+      const unreachable = readConfig({ PORT: '0', DATA_DIR: dir, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: gone });
+      await expect(startService(unreachable, createLogger('error', () => undefined))).rejects.toThrow(/SLACK_BOT_TOKEN \(Slack could not be reached\)/);
     } finally {
       await slack.stop();
       rmSync(dir, { recursive: true, force: true });
