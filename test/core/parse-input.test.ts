@@ -69,6 +69,17 @@ describe('reading what agents paste', () => {
     expect(parse('Customer: your agent: said it was fixed, it is not').turns).toHaveLength(1);
   });
 
+  it('splits a lower-case run-together paste only when no customer was found otherwise', () => {
+    expect(parse('me: hi how can I help guest: my room was never cleaned and I want a refund').turns.map((t) => [t.role, t.text])).toEqual([
+      ['agent', 'hi how can I help'],
+      ['customer', 'my room was never cleaned and I want a refund'],
+    ]);
+    // A role word named in the agent's sentence is no speaker: still no customer here.
+    expect(roles('Me: I told the customer: no refunds after 30 days')).toEqual(['agent']);
+    // Where the customer was found, a lower-case label inside their words stays theirs.
+    expect(roles('Customer: the agent: was rude and hung up')).toEqual(['customer']);
+  });
+
   it('does not take a sentence that looks like a prefix for a speaker', () => {
     // Words customers open a complaint with, alone in the paste: the customer speaking.
     expect(parse('Customer service: absolutely useless, 3 hours on hold').turns).toEqual([

@@ -178,15 +178,22 @@ export function parseInput(lex: Lexicons, raw: string): ParsedInput {
     if (email.body !== '') lines = email.body.split('\n');
     if (email.droppedHistory) notices.push('Quoted e-mail history was left out; only the newest message was read.');
   }
-  lines = lines.flatMap(splitRunOnTurns);
-  let turns = transcriptTurns(lex, lines) ?? quotedTurns(lex, lines);
-  if (!turns) {
-    const body = lines.join('\n').trim();
-    if (isNarration(lex, body)) {
-      turns = narrationTurns(lex, body);
-    } else {
-      turns = [{ role: 'customer', text: body }];
-    }
+  const strict = lines.flatMap((line) => splitRunOnTurns(line));
+  let turns = turnsOf(lex, strict);
+  // A call run together in lower case ("me: hi how can I help guest: my room…") is split only
+  // when the strict reading found no customer at all: inside a sentence, "the customer: …" is
+  // as likely a quote as a new speaker.
+  if (!turns.some((t) => t.role === 'customer')) {
+    const lenient = lines.flatMap((line) => splitRunOnTurns(line, true));
+    const retried = lenient.length > strict.length ? turnsOf(lex, lenient) : undefined;
+    if (retried?.some((t) => t.role === 'customer')) turns = retried;
   }
   return { turns: mergeAdjacent(turns), notices };
+}
+
+function turnsOf(lex: Lexicons, lines: string[]): Turn[] {
+  const turns = transcriptTurns(lex, lines) ?? quotedTurns(lex, lines);
+  if (turns) return turns;
+  const body = lines.join('\n').trim();
+  return isNarration(lex, body) ? narrationTurns(lex, body) : [{ role: 'customer', text: body }];
 }

@@ -129,15 +129,23 @@ function looseOrHeader(line: string): PrefixedLine | undefined {
  */
 const RUN_ON_LABELS = ['Customer', 'Cust', 'Caller', 'Client', 'Agent', 'Rep', 'Advisor', 'Adviser', 'CSR', 'Operator'];
 const RUN_ON = new RegExp(`\\s(?:${RUN_ON_LABELS.join('|')})\\s?:\\s`, 'g');
+/**
+ * The same in any case and with more role words, for a paste in which the strict reading found
+ * no customer (parse-input.ts): "me: hi how can I help guest: my room was never cleaned".
+ */
+const LENIENT_LABELS = [...RUN_ON_LABELS, 'guest', 'user', 'passenger', 'patient', 'member', 'buyer', 'shopper', 'tenant', 'subscriber', 'policyholder', 'claimant', 'me'];
+/** A role word named in a sentence, not opening a turn: "I told the customer: no refunds". */
+const NAMED_IN_PASSING = /\b(?:the|a|an|my|our|your|this|that|told|tell|to|asked|said)$/i;
+const LENIENT_RUN_ON = new RegExp(`\\s(?:${LENIENT_LABELS.join('|')})\\s?:\\s`, 'gi');
 
 /**
  * A line that opens with a known speaker, split where another speaker's label follows in the
  * middle of it, but only when some label there names the other side: "Customer: I told your
  * Customer: line" stays one line, a call run together is split into its turns.
  */
-export function splitRunOnTurns(line: string): string[] {
+export function splitRunOnTurns(line: string, lenient = false): string[] {
   // The cheap test first: nearly every line has no role word inside it.
-  const cuts = [...line.matchAll(RUN_ON)].map((m) => m.index!);
+  const cuts = [...line.matchAll(lenient ? LENIENT_RUN_ON : RUN_ON)].map((m) => m.index!).filter((at) => !lenient || !NAMED_IN_PASSING.test(line.slice(Math.max(0, at - 12), at)));
   if (cuts.length === 0) return [line];
   const opening = readSpeakerPrefix(line);
   if (!opening?.role || opening.ambiguous || opening.loose || opening.header) return [line];
