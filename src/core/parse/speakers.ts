@@ -145,7 +145,8 @@ const LENIENT_RUN_ON = new RegExp(`\\s(?:${LENIENT_LABELS.join('|')})\\s?:\\s`, 
  */
 export function splitRunOnTurns(line: string, lenient = false): string[] {
   // The cheap test first: nearly every line has no role word inside it.
-  const cuts = [...line.matchAll(lenient ? LENIENT_RUN_ON : RUN_ON)].map((m) => m.index!).filter((at) => !lenient || !NAMED_IN_PASSING.test(line.slice(Math.max(0, at - 12), at)));
+  let cuts = [...line.matchAll(lenient ? LENIENT_RUN_ON : RUN_ON)].map((m) => m.index!);
+  if (lenient) cuts = cuts.filter((at) => !NAMED_IN_PASSING.test(line.slice(Math.max(0, at - 12), at)));
   if (cuts.length === 0) return [line];
   const opening = readSpeakerPrefix(line);
   if (!opening?.role || opening.ambiguous || opening.loose || opening.header) return [line];

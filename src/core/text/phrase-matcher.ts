@@ -282,8 +282,6 @@ export class PhraseMatcher<L extends string = string> {
   /** By word id, the scan that last saw the word in the text (requiredWords' check). */
   private seen: Int32Array = new Int32Array(0);
   private scans = 0;
-  /** During a scan, the start of the sentence after the current token's (matchFrom's limit). */
-  private limit = 0;
   /** The matches found at the token being scanned. */
   private readonly found: { c: Compiled<L>; m: PhraseMatch<L> }[] = [];
 
@@ -387,25 +385,25 @@ export class PhraseMatcher<L extends string = string> {
       if (t.altId !== -1) this.seen[t.altId] = scan;
     }
     const found = this.found;
-    this.limit = 0;
+    // The start of the sentence after token i's: no match runs past it (matchFrom).
+    let limit = 0;
     for (let i = 0; i < tokens.length; i++) {
-      if (i >= this.limit) {
-        let end = i + 1;
-        while (end < tokens.length && !tokens[end]!.sentenceStart) end++;
-        this.limit = end;
+      if (i >= limit) {
+        limit = i + 1;
+        while (limit < tokens.length && !tokens[limit]!.sentenceStart) limit++;
       }
       const t = tokens[i]!;
       const next = tokens[i + 1];
       if (t.id !== -1) {
-        this.tryAll(this.byWord[t.id], tokens, i, base + i);
-        if (next !== undefined) this.tryPairs(this.byPair[t.id], next, tokens, i, base + i);
+        this.tryAll(this.byWord[t.id], tokens, i, limit, base + i);
+        if (next !== undefined) this.tryPairs(this.byPair[t.id], next, tokens, i, limit, base + i);
       }
       if (t.altId !== -1) {
-        this.tryAll(this.byWord[t.altId], tokens, i, base + i);
-        if (next !== undefined) this.tryPairs(this.byPair[t.altId], next, tokens, i, base + i);
+        this.tryAll(this.byWord[t.altId], tokens, i, limit, base + i);
+        if (next !== undefined) this.tryPairs(this.byPair[t.altId], next, tokens, i, limit, base + i);
       }
-      if (this.byPrefix.size > 0) this.tryAll(this.byPrefix.get(t.head), tokens, i, base + i);
-      if (t.num) this.tryAll(this.byNumber, tokens, i, base + i);
+      if (this.byPrefix.size > 0) this.tryAll(this.byPrefix.get(t.head), tokens, i, limit, base + i);
+      if (t.num) this.tryAll(this.byNumber, tokens, i, limit, base + i);
       if (found.length === 0) continue;
       // Matches at one token come out in the order of the lexicon files, whichever index
       // found them: where readers keep the first match (a slot's value), the file decides.
@@ -431,20 +429,20 @@ export class PhraseMatcher<L extends string = string> {
     return true;
   }
 
-  private tryPairs(pairs: Map<number, Compiled<L>[]> | undefined, next: Token, tokens: Token[], i: number, key: number): void {
+  private tryPairs(pairs: Map<number, Compiled<L>[]> | undefined, next: Token, tokens: Token[], i: number, limit: number, key: number): void {
     if (!pairs) return;
-    if (next.id !== -1) this.tryAll(pairs.get(next.id), tokens, i, key);
-    if (next.altId !== -1) this.tryAll(pairs.get(next.altId), tokens, i, key);
+    if (next.id !== -1) this.tryAll(pairs.get(next.id), tokens, i, limit, key);
+    if (next.altId !== -1) this.tryAll(pairs.get(next.altId), tokens, i, limit, key);
   }
 
-  private tryAll(list: Compiled<L>[] | undefined, tokens: Token[], i: number, key: number): void {
+  private tryAll(list: Compiled<L>[] | undefined, tokens: Token[], i: number, limit: number, key: number): void {
     if (!list) return;
     const stamp = this.stamp;
     for (const c of list) {
       if (stamp[c.id] === key) continue;
       stamp[c.id] = key;
       if (!this.hasNeeded(c.need)) continue;
-      const end = matchFrom(c.slots, 0, tokens, i, this.limit);
+      const end = matchFrom(c.slots, 0, tokens, i, limit);
       if (end !== -1) this.found.push({ c, m: { entry: c.entry, startTok: i, endTok: end, negated: c.entry.negatable && negatedAt(tokens, i) } });
     }
   }

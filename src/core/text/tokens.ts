@@ -182,13 +182,15 @@ function tokenizeUncached(text: string): Token[] {
     const letters = raw === lower ? '' : raw.replace(/[^\p{L}]/gu, '');
     const first = folded2.charCodeAt(0);
     const hasAlt = folded1 !== folded2 && folded2 !== norm;
+    const clauseStart = tokens.length === 0 || gapEndsClause(text, last, start);
     tokens.push({
       norm: folded2,
       alt: hasAlt ? folded1 : undefined,
       start,
       end: start + raw.length,
-      clauseStart: tokens.length === 0 || gapEndsClause(text, last, start),
-      sentenceStart: tokens.length === 0 || gapEndsSentence(text, last, start, tokens[tokens.length - 1]?.norm),
+      clauseStart,
+      // A sentence end is also a clause end: the gap is read again only where a clause ends.
+      sentenceStart: tokens.length === 0 || (clauseStart && gapEndsSentence(text, last, start, tokens[tokens.length - 1]?.norm)),
       caps: letters.length >= 2 && letters === letters.toUpperCase() && letters !== letters.toLowerCase(),
       // A digit, or a currency sign before one: "5", "$16", "3rd".
       num: (first >= 48 && first <= 57) || (folded2.length > 1 && '$€£'.includes(folded2[0]!) && folded2.charCodeAt(1) >= 48 && folded2.charCodeAt(1) <= 57),
