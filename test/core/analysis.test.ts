@@ -40,6 +40,14 @@ describe('reading the customer', () => {
     expect(person.emotion).toBe('hostile');
   });
 
+  it('finds an insult behind a degree word, and still not one aimed at a thing', () => {
+    for (const text of ['you are absolutely useless', "honestly you're beyond useless", 'you lot are totally incompetent']) {
+      expect(coachText(text).flags, text).toContain('abusive_language');
+    }
+    expect(coachText('i swear this app is absolutely useless').flags).not.toContain('abusive_language');
+    expect(coachText("you're absolutely right, the app is useless").flags).not.toContain('abusive_language');
+  });
+
   it('reads an insult the customer was given by someone else, or aimed at a thing, as no abuse of the agent', () => {
     const told = 'The courier shouted at me through the window and then called me a stupid cow before driving off with my parcel.';
     expect(coachTurns([{ role: 'customer', text: told }]).flags).not.toContain('abusive_language');
