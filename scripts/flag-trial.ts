@@ -10,10 +10,14 @@
  *   git worktree add --detach /tmp/trial-aj 6ed24ed && ln -s "$PWD/node_modules" /tmp/trial-aj/
  *   node scripts/flag-trial.ts /tmp/trial-aj /tmp/trial-aj/evals/tuning/extra-aj.jsonl \
  *     [--add 0.5] [--doubt 0,0.05] [--keep safety_risk] [--l2 0.0001] [--local-veto] [--show]
+ *     [--window sentence|N] [--min-words 60]
  *
  * --local-veto holds `not` entries to the words they touch (read-turn.ts `ruledOut`), as
  * shipped; without it they rule their flag out in the whole turn, as before. --show lists each
- * flag the doubting dropped: the case, the flag, and whether it was labelled.
+ * flag the doubting dropped: the case, the flag, and whether it was labelled. --window keeps a
+ * cue's flag the whole turn doubts when the words around one of its cues (its sentence, or N
+ * words either side) put it at the threshold or above, in turns of --min-words words or more
+ * (the engine: learned.ts, LONG_TURN_WORDS).
  *
  * ROOT's modules are loaded as they were at that commit, so their shapes are only assumed
  * here (`any`): this is an experiment's harness, not part of the engine.
@@ -42,6 +46,8 @@ const present = (name: string) => {
   return i >= 0;
 };
 const localVeto = present('--local-veto');
+const window = option('--window', '');
+const minWords = Number(option('--min-words', '0'));
 const show = present('--show');
 const [root, ...tests] = args;
 if (!root || tests.length === 0) throw new Error('usage: see the header of scripts/flag-trial.ts');
@@ -126,6 +132,7 @@ for (const t of tests) {
     const shown = new Set<string>(runCase(engine, c).advice?.flags ?? []);
     let p = FL.map(() => 0.5);
     let veto = new Set<string>();
+    const pw = new Map<string, number>();
     try {
       const last = latestTurn(c);
       const now = tokenizeNow(last.text);
@@ -136,10 +143,36 @@ for (const t of tests) {
         if (w) for (let j = 0; j < FL.length; j++) z[j]! += w[j]! * v;
       }
       p = z.map((x) => 1 / (1 + Math.exp(-x)));
+      if (window && now.length >= minWords) {
+        // --window: the best of the flag's cues, read on the words around it alone.
+        for (const [flag, cues] of last.flags as Map<string, { start: number; end: number }[]>) {
+          const j = FL.indexOf(flag);
+          if (j < 0) continue;
+          let best = 0;
+          for (const c of cues) {
+            let a = now.findIndex((t) => t.end > c.start);
+            let b = now.findIndex((t) => t.start >= c.end);
+            if (a < 0) a = 0;
+            if (b < 0) b = now.length;
+            if (window === 'sentence') {
+              while (a > 0 && !now[a]!.sentenceStart) a--;
+              while (b < now.length && !now[b]!.sentenceStart) b++;
+            } else {
+              a = Math.max(0, a - Number(window));
+              b = Math.min(now.length, b + Number(window));
+            }
+            const text = last.text.slice(now[a]!.start, now[b - 1]!.end);
+            let zw = 0;
+            for (const [k, v] of features({ ...last, text })) zw += (weights.get(k)?.[j] ?? 0) * v;
+            best = Math.max(best, 1 / (1 + Math.exp(-zw)));
+          }
+          pw.set(flag, best);
+        }
+      }
     } catch {
       // Unreadable: the engine's own flags stand.
     }
-    return { id: String(c.id), gold: new Set<string>(c.labels.flags), shown, p, veto };
+    return { id: String(c.id), gold: new Set<string>(c.labels.flags), shown, p, veto, pw };
   });
   const line = (name: string, decide: (r: (typeof rows)[number]) => Set<string>) => {
     let tp = 0, fp = 0, fn = 0;
@@ -157,7 +190,7 @@ for (const t of tests) {
       const out = new Set(r.shown);
       FL.forEach((f, j) => {
         if (out.has(f)) {
-          if (r.p[j]! < low && !keep.has(f)) {
+          if (r.p[j]! < low && !keep.has(f) && (r.pw.get(f) ?? 0) < low) {
             out.delete(f);
             if (show) console.log(`  dropped ${r.id} ${f} (p ${r.p[j]!.toFixed(3)}): ${r.gold.has(f) ? 'labelled, a loss' : 'not labelled, a gain'}`);
           }

@@ -86,6 +86,21 @@ describe('the flag model', () => {
     expect(despair.cues.some((c) => c.signal === 'flag' && c.label === 'safety_risk')).toBe(true);
   });
 
+  it("in a long turn, keeps a cue's flag that its own sentence makes likely, whatever the words elsewhere say", () => {
+    const lex = withHandModel();
+    // About seventy words of the case's story, one of them weighing against a legal threat.
+    const story =
+      'We joined the club in April for the badminton sessions and paid the full year up front. The booking page stopped working in June, ' +
+      'the hall was double booked every Saturday since, and the refund for the sessions we lost was promised twice by your staff. ' +
+      'My husband has kept every receipt, every email and every booking reference in a folder on the kitchen table for weeks now.';
+    expect(tokenize(story).length).toBeGreaterThanOrEqual(60);
+    expect(read(lex, `${story} I'll take you to court over this.`).flags).toContain('threat_legal');
+    // The same doubt as in a short turn when the cue's own sentence weighs against it.
+    expect(read(lex, `${story} I'll take you to court at badminton next.`).flags).not.toContain('threat_legal');
+    // A short turn is still read as a whole.
+    expect(read(lex, "We play badminton on Saturdays. I'll take you to court over this.").flags).not.toContain('threat_legal');
+  });
+
   it("never adds back a flag the lexicons ruled out: a `not` entry, a waiver, or insults aimed at no one here", () => {
     const lex = withHandModel();
     expect(read(lex, 'I need to speak to my manager before I agree to this.').flags).not.toContain('demands_manager');
