@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parseCaseLine, runCase } from '../../src/eval/run-case.ts';
 import { coachText, coachTurns, testEngine } from '../helpers/engine.ts';
 import { nextStep } from '../../src/core/policy/next-step.ts';
 
@@ -61,6 +63,28 @@ describe('reading the customer', () => {
     // A customer holding the agent to a name the agent gave them calls no one anything.
     expect(coachText('Are you calling me a liar? I sent the photos twice.').flags).not.toContain('abusive_language');
     expect(coachText('you called me a liar, you idiot').flags).toContain('abusive_language');
+  });
+
+  it('shows the words behind the emotion and the stage even where no lexicon entry names them', () => {
+    // No lexicon cue reads frustration or an explanation here: the models decide, and their
+    // strongest words are shown, so the agent never gets a bare label.
+    const a = coachTurns([
+      { role: 'customer', text: 'my internet keeps dropping every evening' },
+      { role: 'agent', text: "I'm sorry about that, can you tell me when it started?" },
+      { role: 'customer', text: 'about a week ago, always around 8pm. I work from home so I need this fixed' },
+    ]);
+    expect(a.cues.some((c) => c.signal === 'emotion' && c.label === a.emotion)).toBe(true);
+    expect(a.cues.some((c) => c.signal === 'stage' && c.label === a.stage)).toBe(true);
+    const dev = readFileSync(new URL('../../evals/dev/cases.jsonl', import.meta.url), 'utf8').split('\n').filter((l) => l.trim() !== '');
+    const bare: string[] = [];
+    dev.forEach((line, i) => {
+      const out = runCase(testEngine(), parseCaseLine(line, i + 1) as Parameters<typeof runCase>[1]);
+      if (!('advice' in out)) return;
+      const { emotion, stage, cues } = out.advice;
+      if (emotion !== 'calm' && !cues.some((c) => c.signal === 'emotion' && c.label === emotion)) bare.push(`${out.id} ${emotion}`);
+      if (!cues.some((c) => c.signal === 'stage' && c.label === stage)) bare.push(`${out.id} ${stage}`);
+    });
+    expect(bare).toEqual([]);
   });
 
   it('finds a threat buried in the middle of a long paragraph', () => {

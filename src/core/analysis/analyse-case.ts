@@ -205,11 +205,12 @@ export function analyseCase(lex: Lexicons, input: readonly Turn[]): CaseReading 
       const ruleStage = decideStage(r, ruleEmotion, { proposal: steps.has('resolve') || steps.has('handoff'), asked: steps.has('diagnose') });
       const agentStepsBefore = [...steps];
       const agentTextBefore = agentTextOf(sinceCustomer, turns);
-      const { emotion: e, stage: stageId, urgent, wordFlags } = lex.models
+      const { emotion: e, stage: stageId, urgent, wordFlags, wordCues } = lex.models
         ? learnedReading(lex.models, r, ruleEmotion, ruleStage, agentStepsBefore, customer.length, i === lastCustomer, agentTextBefore)
-        : { emotion: ruleEmotion, stage: ruleStage, urgent: undefined, wordFlags: undefined };
+        : { emotion: ruleEmotion, stage: ruleStage, urgent: undefined, wordFlags: undefined, wordCues: undefined };
       const learned = withWordFlags(urgent === undefined ? r : withUrgency(r, urgent), wordFlags ?? NO_VERDICT, e.emotion);
-      customer.push({ ...learned, emotionReading: e, stageId, agentStepsBefore, agentTextBefore });
+      const cues = wordCues && wordCues.length > 0 ? [...learned.cues, ...wordCues] : learned.cues;
+      customer.push({ ...learned, cues, emotionReading: e, stageId, agentStepsBefore, agentTextBefore });
       prior = e.scores;
       lastAgentSteps = [...steps];
       sinceCustomer = [];

@@ -85,7 +85,7 @@ export function learnedReading(
   latest = true,
   /** What the agent said since the customer's previous turn. */
   agentText = '',
-): { emotion: EmotionReading; stage: Stage; urgent?: boolean; wordFlags?: FlagVerdict } {
+): { emotion: EmotionReading; stage: Stage; urgent?: boolean; wordFlags?: FlagVerdict; wordCues?: Cue[] } {
   const ctx = { agentSteps, customerTurnIndex, ruleEmotion: rule.emotion, ruleStage, agentText };
   const named = readingFeatures(r, rule, ctx);
   const words = models.emotion.usesWords || latest ? tokenize(r.text) : [];
@@ -100,7 +100,22 @@ export function learnedReading(
   if (!latest) return { emotion: reading, stage };
   // Only the latest turn's flags are shown, so only its urgency is weighed.
   const urgent = compiledLogits(models.urgency, urgencyFeatures(named, r), words, WORD_WEIGHT)[0]! > URGENT_ODDS;
-  return { emotion: reading, stage, urgent, wordFlags: wordFlags(models.flags, r, words) };
+  const wordCues = [wordCue(models.emotion, r, words, 'emotion', emotion), wordCue(models.stage, r, words, 'stage', stage)].filter((c) => c !== undefined);
+  return { emotion: reading, stage, urgent, wordFlags: wordFlags(models.flags, r, words), wordCues };
+}
+
+/**
+ * The words that weighed most for the emotion or stage the model chose, when no lexicon cue of
+ * the turn names it: the agent is shown why, never a bare label. A calm reading needs no reason
+ * (it is the absence of heat), and a label no word counts for shows none.
+ */
+function wordCue<L extends string>(model: CompiledModel<L>, r: TurnReading, words: ReturnType<typeof tokenize>, signal: 'emotion' | 'stage', label: L): Cue | undefined {
+  if (label === 'calm' || r.cues.some((c) => c.signal === signal && c.label === label)) return undefined;
+  const at = strongestWords(model, words, model.labels.indexOf(label));
+  if (!at) return undefined;
+  const start = words[at.start]!.start;
+  const end = words[at.end - 1]!.end;
+  return { text: r.text.slice(start, end), turn: r.turn, start, end, signal, label, weight: 0.5 };
 }
 
 /** What the flag model makes of the lexicons' flags for the latest turn. */
