@@ -150,6 +150,20 @@ describe('reading the whole case', () => {
     expect(agreeing.step).toBe('confirm');
   });
 
+  it('reads a negated agreement as no agreement', () => {
+    const offer = (reply: string) =>
+      coachTurns([
+        { role: 'customer', text: 'The delivery was a day late and the box was crushed.' },
+        { role: 'agent', text: 'I can refund the delivery fee for you.' },
+        { role: 'customer', text: reply },
+      ]);
+    const refused = offer("That's not good enough.");
+    expect(refused.stage).toBe('negotiating');
+    expect(refused.cues.some((c) => c.signal === 'stage' && c.label === 'accepting')).toBe(false);
+    expect(coachText('That is not good enough.').stage).not.toBe('accepting');
+    expect(offer("That's good enough, thanks.").stage).toBe('accepting');
+  });
+
   it('moves from boundary to handoff when abuse continues after a boundary, and pings', () => {
     const first = coachText("Customer: you're a useless idiot");
     expect(first.step).toBe('boundary');
