@@ -28,6 +28,13 @@ describe('reading the customer', () => {
     expect(a.emotion).toBe('frustrated');
   });
 
+  it("reads a curt rebuke of the agent's manner as heat, not calm", () => {
+    for (const text of ["Don't patronise me.", 'Spare me the corporate apology.', "I've heard that before.", "Stop reading from your script, it's insulting."]) {
+      expect(coachText(text).emotion, text).not.toBe('calm');
+    }
+    expect(coachText('Could you check the status of order 1182 please?').emotion).toBe('calm');
+  });
+
   it('reads sarcasm as frustration, not satisfaction', () => {
     expect(coachText('Oh great, just great. Another two hours on hold.').emotion).toBe('frustrated');
     expect(coachText('Thanks for nothing.').emotion).not.toBe('calm');
