@@ -112,7 +112,11 @@ export function learnedReading(
 function wordCue<L extends string>(model: CompiledModel<L>, r: TurnReading, words: ReturnType<typeof tokenize>, signal: 'emotion' | 'stage', label: L): Cue | undefined {
   if (label === 'calm' || r.cues.some((c) => c.signal === signal && c.label === label)) return undefined;
   const at = strongestWords(model, words, model.labels.indexOf(label));
-  if (!at) return undefined;
+  return at && spanCue(r, words, at, signal, label);
+}
+
+/** The cue a word model shows: the customer's words over a token range of the turn. */
+function spanCue(r: TurnReading, words: ReturnType<typeof tokenize>, at: { start: number; end: number }, signal: Cue['signal'], label: string): Cue {
   const start = words[at.start]!.start;
   const end = words[at.end - 1]!.end;
   return { text: r.text.slice(start, end), turn: r.turn, start, end, signal, label, weight: 0.5 };
@@ -140,9 +144,7 @@ function wordFlags(model: Models['flags'], r: TurnReading, words: ReturnType<typ
     // A flag is never shown without the customer's words behind it, nor on words a `not` entry
     // of the flag touches.
     if (!at || r.ruledOut.some((b) => b.flag === flag && touches(b, at.start, at.end))) return;
-    const start = words[at.start]!.start;
-    const end = words[at.end - 1]!.end;
-    added.push({ text: r.text.slice(start, end), turn: r.turn, start, end, signal: 'flag', label: flag, weight: 0.5 });
+    added.push(spanCue(r, words, at, 'flag', flag));
   });
   return { added, doubted };
 }
