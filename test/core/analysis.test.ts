@@ -94,6 +94,14 @@ describe('reading the customer', () => {
     expect(bare).toEqual([]);
   });
 
+  it('reads through common misspellings', () => {
+    const legal = coachText('im contacting my laywer tomorow');
+    expect(legal.flags).toContain('threat_legal');
+    expect(legal.flags).toContain('urgent');
+    expect(coachText('im canceling my acount').flags).toContain('threat_churn');
+    expect(coachText('ill be leaving a bad reveiw on google').flags).toContain('threat_public');
+  });
+
   it('finds a threat buried in the middle of a long paragraph', () => {
     const a = coachText(
       'I ordered the sofa in March and paid in full. The delivery window was missed twice. If this is not sorted by the end of the week I will be taking legal action, and I have kept every email. The sofa was meant to be for my daughter moving in.',

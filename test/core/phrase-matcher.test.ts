@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PhraseMatcher, PatternSyntaxError, restoreSlots, SlotImages, type PhraseEntry } from '../../src/core/text/phrase-matcher.ts';
-import { tokenize } from '../../src/core/text/tokens.ts';
+import { tokenize, useSpellings } from '../../src/core/text/tokens.ts';
 
 const m = (pattern: string, negatable = false) => new PhraseMatcher([{ pattern, label: 'x', weight: 1, negatable }]);
 const hits = (pattern: string, text: string, negatable = false) =>
@@ -15,6 +15,24 @@ describe('tokens', () => {
     expect(t[1]!.caps).toBe(true);
     expect(text.slice(t[6]!.start, t[6]!.end)).toBe('f***ing');
     expect(t[5]!.clauseStart).toBe(true);
+    expect(t[3]!.elongated).toBe(true);
+    expect(t[2]!.elongated).toBe(false);
+  });
+
+  it('reads a listed misspelling as the word it stands for, and no other word', () => {
+    const list = { laywer: 'lawyer', tomorow: 'tomorrow' };
+    try {
+      useSpellings(list);
+      const t = tokenize('my laywer, tomorow');
+      expect(t.map((x) => x.norm)).toEqual(['my', 'laywer', 'tomorow']);
+      expect(t.map((x) => x.alt)).toEqual([undefined, 'lawyer', 'tomorrow']);
+      expect(t[1]!.elongated).toBe(false);
+      expect(hits('my lawyer', 'my laywer')).toHaveLength(1);
+      expect(hits('my lawyer', 'my layer')).toHaveLength(0);
+    } finally {
+      useSpellings({});
+    }
+    expect(hits('my lawyer', 'my laywer')).toHaveLength(0);
   });
 });
 

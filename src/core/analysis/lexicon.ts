@@ -4,7 +4,7 @@
  * (use it for phrases whose meaning survives "not", such as "not acceptable").
  */
 import { PhraseMatcher, restoreSlots, SlotImages, type MatcherImage, type PhraseEntry, type PhraseMatch, type Slot, type SlotImage } from '../text/phrase-matcher.ts';
-import type { Token } from '../text/tokens.ts';
+import { useSpellings, type Token } from '../text/tokens.ts';
 import { CONTENT_FILES, type Content } from '../content/schema.ts';
 import { withPatternContext } from '../content/check-content.ts';
 import type { Models } from './learned.ts';
@@ -127,6 +127,7 @@ export function lexiconImage(lex: Lexicons): LexiconImage {
 }
 
 export function compileLexicons(content: Content): Lexicons {
+  useSpellings(content.signals.spellings);
   const hit = cache.get(content.emotion);
   // The models are not part of the cached compilation: the loader compiles before they are read.
   if (hit) return hit.modelsFrom === content.models ? hit : { ...hit, ...compiledModels(content) };

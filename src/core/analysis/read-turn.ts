@@ -282,7 +282,7 @@ export function readTurn(lex: Lexicons, text: string, turn: number, reported = f
   let elongated = 0;
   for (const t of tokens) {
     if (t.caps && !lex.acronyms.has(t.norm) && t.norm.length >= 2 && !/^\d/.test(t.norm)) capsWords++;
-    if (t.alt !== undefined) elongated++;
+    if (t.elongated) elongated++;
   }
   const signals: SurfaceSignals = {
     words: tokens.length,

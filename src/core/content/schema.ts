@@ -107,6 +107,12 @@ export const SignalsSchema = z.object({
   insults: z.array(text).min(3),
   /** Words that only name a person insultingly: abuse wherever they stand. */
   insult_nouns: z.array(text).min(1),
+  /**
+   * Common misspellings -> the word as the lexicons spell it ("laywer": "lawyer"): every lexicon
+   * then reads the misspelt word as that word too (tokens.ts, Token.alt). Only misspellings
+   * that are not themselves English words.
+   */
+  spellings: z.record(word, word),
   /** Whom an insult is aimed at: single words as the text reads them (read-turn.ts). */
   abuse_targets: z.object({
     you: z.array(word).min(1),

@@ -5,8 +5,13 @@
 export interface Token {
   /** Lowercased word, runs of 3+ equal letters folded to 2 ("soooo" -> "soo"). */
   norm: string;
-  /** The same with such runs folded to 1 ("soo" -> "so"), or undefined when equal to norm. */
+  /**
+   * The same with such runs folded to 1 ("soo" -> "so"), or the word a common misspelling stands
+   * for ("laywer" -> "lawyer", signals.yaml `spellings`); undefined when neither applies.
+   */
   alt: string | undefined;
+  /** Whether the word was written with a letter run ("sooo"): a sign of intensity. */
+  elongated: boolean;
   start: number;
   end: number;
   /** True when punctuation that ends a clause (.,;:!?) or a line break stands before this token. */
@@ -120,6 +125,19 @@ function unmask(word: string): string {
 const CACHE_SIZE = 256;
 const cache = new Map<string, Token[]>();
 
+/** Misspelling -> the word as the lexicons spell it (signals.yaml `spellings`). */
+let spellings: Readonly<Record<string, string>> = {};
+
+/**
+ * Sets the misspellings tokens read through (their `alt`). Called when lexicons are compiled,
+ * before any text is read; cached tokens made under other spellings are dropped.
+ */
+export function useSpellings(list: Readonly<Record<string, string>>): void {
+  if (list === spellings) return;
+  spellings = list;
+  cache.clear();
+}
+
 export function tokenize(text: string): Token[] {
   const hit = cache.get(text);
   if (hit) return hit;
@@ -182,10 +200,14 @@ function tokenizeUncached(text: string): Token[] {
     const letters = raw === lower ? '' : raw.replace(/[^\p{L}]/gu, '');
     const first = folded2.charCodeAt(0);
     const hasAlt = folded1 !== folded2 && folded2 !== norm;
+    // A word is either stretched ("sooo") or misspelt, never read through both.
+    const respelt = hasAlt ? undefined : Object.hasOwn(spellings, folded2) ? spellings[folded2] : undefined;
+    const alt = hasAlt ? folded1 : respelt;
     const clauseStart = tokens.length === 0 || gapEndsClause(text, last, start);
     tokens.push({
       norm: folded2,
-      alt: hasAlt ? folded1 : undefined,
+      alt,
+      elongated: hasAlt,
       start,
       end: start + raw.length,
       clauseStart,
@@ -195,7 +217,7 @@ function tokenizeUncached(text: string): Token[] {
       // A digit, or a currency sign before one: "5", "$16", "3rd".
       num: (first >= 48 && first <= 57) || (folded2.length > 1 && '$€£'.includes(folded2[0]!) && folded2.charCodeAt(1) >= 48 && folded2.charCodeAt(1) <= 57),
       id: WORD_IDS.get(folded2) ?? -1,
-      altId: hasAlt ? (WORD_IDS.get(folded1) ?? -1) : -1,
+      altId: alt === undefined ? -1 : (WORD_IDS.get(alt) ?? -1),
       head: folded2.slice(0, 2),
     });
     last = start + raw.length;
