@@ -10,14 +10,13 @@
  *   git worktree add --detach /tmp/trial-aj 6ed24ed && ln -s "$PWD/node_modules" /tmp/trial-aj/
  *   node scripts/flag-trial.ts /tmp/trial-aj /tmp/trial-aj/evals/tuning/extra-aj.jsonl \
  *     [--add 0.5] [--doubt 0,0.05] [--keep safety_risk] [--l2 0.0001] [--local-veto] [--show]
- *     [--window sentence|N] [--min-words 60]
+ *     [--window sentence] [--min-words 60]
  *
  * --local-veto holds `not` entries to the words they touch (read-turn.ts `ruledOut`), as
  * shipped; without it they rule their flag out in the whole turn, as before. --show lists each
  * flag the doubting dropped: the case, the flag, and whether it was labelled. --window keeps a
- * cue's flag the whole turn doubts when the words around one of its cues (its sentence, or N
- * words either side) put it at the threshold or above, in turns of --min-words words or more
- * (the engine: learned.ts, LONG_TURN_WORDS).
+ * cue's flag the whole turn doubts when the sentence of one of its cues puts it at the threshold
+ * or above, in turns of --min-words words or more (the engine: learned.ts, LONG_TURN_WORDS).
  *
  * ROOT's modules are loaded as they were at that commit, so their shapes are only assumed
  * here (`any`): this is an experiment's harness, not part of the engine.
@@ -26,7 +25,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { LEARNED_FLAGS } from '../src/core/analysis/learned.ts';
 import { compileModel, strongestWords, type LinearModel } from '../src/core/analysis/linear-model.ts';
-import { tokenize as tokenizeNow } from '../src/core/text/tokens.ts';
+import { sentenceAround, tokenize as tokenizeNow } from '../src/core/text/tokens.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
@@ -47,6 +46,7 @@ const present = (name: string) => {
 };
 const localVeto = present('--local-veto');
 const window = option('--window', '');
+if (window !== '' && window !== 'sentence') throw new Error('--window: only "sentence" is supported');
 const minWords = Number(option('--min-words', '0'));
 const show = present('--show');
 const [root, ...tests] = args;
@@ -144,24 +144,15 @@ for (const t of tests) {
       }
       p = z.map((x) => 1 / (1 + Math.exp(-x)));
       if (window && now.length >= minWords) {
-        // --window: the best of the flag's cues, read on the words around it alone.
+        // --window sentence: the best of the flag's cues, each read on its own sentence alone.
         for (const [flag, cues] of last.flags as Map<string, { start: number; end: number }[]>) {
           const j = FL.indexOf(flag);
           if (j < 0) continue;
           let best = 0;
           for (const c of cues) {
-            let a = now.findIndex((t) => t.end > c.start);
-            let b = now.findIndex((t) => t.start >= c.end);
-            if (a < 0) a = 0;
-            if (b < 0) b = now.length;
-            if (window === 'sentence') {
-              while (a > 0 && !now[a]!.sentenceStart) a--;
-              while (b < now.length && !now[b]!.sentenceStart) b++;
-            } else {
-              a = Math.max(0, a - Number(window));
-              b = Math.min(now.length, b + Number(window));
-            }
-            const text = last.text.slice(now[a]!.start, now[b - 1]!.end);
+            const at = sentenceAround(now, c.start, c.end);
+            if (!at) continue;
+            const text = last.text.slice(now[at.start]!.start, now[at.end - 1]!.end);
             let zw = 0;
             for (const [k, v] of features({ ...last, text })) zw += (weights.get(k)?.[j] ?? 0) * v;
             best = Math.max(best, 1 / (1 + Math.exp(-zw)));

@@ -8,7 +8,7 @@ import { FLAGS, type Behaviour, type Emotion, type Flag, type Stage, type Step }
 import type { Cue } from './cue.ts';
 import { intensityOf, type EmotionReading } from './emotion.ts';
 import { readingFeatures, urgencyFeatures, WORD_WEIGHT } from './features.ts';
-import { tokenize } from '../text/tokens.ts';
+import { sentenceAround, tokenize } from '../text/tokens.ts';
 import { argmax, compiledLogits, strongestWords, type CompiledModel } from './linear-model.ts';
 import { touches, type TurnReading } from './read-turn.ts';
 
@@ -153,12 +153,7 @@ function wordFlags(model: Models['flags'], r: TurnReading, words: ReturnType<typ
 function likelyInItsSentence(model: Models['flags'], cues: readonly Cue[], words: ReturnType<typeof tokenize>, j: number): boolean {
   if (words.length < LONG_TURN_WORDS) return false;
   return cues.some((c) => {
-    let a = words.findIndex((t) => t.end > c.start);
-    let b = words.findIndex((t) => t.start >= c.end);
-    if (a < 0) return false;
-    if (b < 0) b = words.length;
-    while (a > 0 && !words[a]!.sentenceStart) a--;
-    while (b < words.length && !words[b]!.sentenceStart) b++;
-    return compiledLogits(model, BIAS_ONLY, words.slice(a, b), WORD_WEIGHT)[j]! >= DOUBT_ODDS;
+    const at = sentenceAround(words, c.start, c.end);
+    return at !== undefined && compiledLogits(model, BIAS_ONLY, words.slice(at.start, at.end), WORD_WEIGHT)[j]! >= DOUBT_ODDS;
   });
 }

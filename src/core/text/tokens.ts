@@ -138,6 +138,20 @@ export function useSpellings(list: Readonly<Record<string, string>>): void {
   cache.clear();
 }
 
+/**
+ * The tokens [start, end) of the sentence, or sentences, holding the characters [from, to) of
+ * the text the tokens were read from; undefined when no token reaches them.
+ */
+export function sentenceAround(tokens: readonly Token[], from: number, to: number): { start: number; end: number } | undefined {
+  let start = tokens.findIndex((t) => t.end > from);
+  if (start < 0) return undefined;
+  let end = tokens.findIndex((t) => t.start >= to);
+  if (end < 0) end = tokens.length;
+  while (start > 0 && !tokens[start]!.sentenceStart) start--;
+  while (end < tokens.length && !tokens[end]!.sentenceStart) end++;
+  return { start, end };
+}
+
 export function tokenize(text: string): Token[] {
   const hit = cache.get(text);
   if (hit) return hit;
