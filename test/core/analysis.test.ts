@@ -57,6 +57,25 @@ describe('reading the customer', () => {
     expect(coachText("you're absolutely right, the app is useless").flags).not.toContain('abusive_language');
   });
 
+  it('raises no flag on a polite question that only sounds like one, and still on the threat beside it', () => {
+    const calm = [
+      "I'm switching my electricity to you from Octopus, how long does it take?",
+      'The review period for my contract ends in June, what are my options?',
+      "I'm going to tell my friends how helpful you were.",
+      "I'll post on the community forum if I find the answer, to help others.",
+      "Could you put me through to billing? I think it's their department.",
+      'Is there someone I can talk to about accessibility options?',
+      'I need to speak to someone about my mortgage options.',
+      'Can I speak to the same engineer who came last time? He was brilliant.',
+      'We need it before the 5th if possible, but no huge rush.',
+    ];
+    for (const text of calm) expect(coachText(text).flags, text).toEqual([]);
+    expect(coachText("I'm switching my broadband to Virgin, you've lost a customer.").flags).toContain('threat_churn');
+    expect(coachText("My contract ends in June and I won't be renewing.").flags).toContain('threat_churn');
+    expect(coachText('Put me through to complaints, I am done being told it is in the queue.').flags).toContain('demands_manager');
+    expect(coachText("I'm going to tell everyone on Facebook how useless you are.").flags).toContain('threat_public');
+  });
+
   it('reads an insult the customer was given by someone else, or aimed at a thing, as no abuse of the agent', () => {
     const told = 'The courier shouted at me through the window and then called me a stupid cow before driving off with my parcel.';
     expect(coachTurns([{ role: 'customer', text: told }]).flags).not.toContain('abusive_language');
