@@ -76,6 +76,24 @@ describe('reading the customer', () => {
     expect(coachText("I'm going to tell everyone on Facebook how useless you are.").flags).toContain('threat_public');
   });
 
+  it('finds flags said in a new turn of phrase', () => {
+    const said: [string, string][] = [
+      ["Give me one good reason I shouldn't walk.", 'threat_churn'],
+      ['After nine years, this is how you treat people? Say goodbye to my money.', 'threat_churn'],
+      ["Keep it up and you'll be one customer lighter.", 'threat_churn'],
+      ["I've got a quote from Direct Line sitting in my inbox.", 'threat_churn'],
+      ["I'm documenting everything for when this goes further.", 'threat_legal'],
+      ["I'll make sure anyone googling you finds my story first.", 'threat_public'],
+      ['No offence but I need someone more experienced.', 'demands_manager'],
+      ['How many more times do I have to ring you?', 'repeat_contact'],
+      ['Your chat bot, then email, then phone. Nothing.', 'repeat_contact'],
+      ['Baby formula is running out and the delivery is missing.', 'urgent'],
+    ];
+    for (const [text, flag] of said) expect(coachText(text).flags, text).toContain(flag);
+    expect(coachText("I've got a quote from your sales team, can you explain it?").flags).not.toContain('threat_churn');
+    expect(coachText('Do I have to ring you to cancel the add-on?').flags).not.toContain('repeat_contact');
+  });
+
   it('reads an insult the customer was given by someone else, or aimed at a thing, as no abuse of the agent', () => {
     const told = 'The courier shouted at me through the window and then called me a stupid cow before driving off with my parcel.';
     expect(coachTurns([{ role: 'customer', text: told }]).flags).not.toContain('abusive_language');
