@@ -88,10 +88,30 @@ describe('reading the customer', () => {
       ['How many more times do I have to ring you?', 'repeat_contact'],
       ['Your chat bot, then email, then phone. Nothing.', 'repeat_contact'],
       ['Baby formula is running out and the delivery is missing.', 'urgent'],
+      ["I'm this close to pulling the plug on my subscription.", 'threat_churn'],
+      ["y'all just lost a loyal customer", 'threat_churn'],
+      ["I'll be voting with my wallet.", 'threat_churn'],
+      ['Please take this as my 30 days notice.', 'threat_churn'],
+      ['I will be seeking compensation through the proper channels.', 'threat_legal'],
+      ['Fair Trading will hear about this.', 'threat_legal'],
+      ["Don't be surprised when this is on the six o'clock news.", 'threat_public'],
+      ['Everyone at my church will know by Sunday.', 'threat_public'],
+      ["I'm not dealing with a junior on this.", 'demands_manager'],
+      ["I'm not safe in this house without heating, I'm 89.", 'safety_risk'],
+      ["Your lot promised me a refund on Friday's call.", 'repeat_contact'],
+      ['Time is really not on my side here.', 'urgent'],
     ];
     for (const [text, flag] of said) expect(coachText(text).flags, text).toContain(flag);
     expect(coachText("I've got a quote from your sales team, can you explain it?").flags).not.toContain('threat_churn');
     expect(coachText('Do I have to ring you to cancel the add-on?').flags).not.toContain('repeat_contact');
+    for (const text of [
+      'I handed in my notice at work so I need to change my payment date.',
+      'I pulled the plug out of the wall and it still beeps.',
+      'I lost a good client because the courier was late, can you check the tracking?',
+    ]) {
+      expect(coachText(text).flags, text).not.toContain('threat_churn');
+    }
+    expect(coachText('Fair Trading will hear about this.').flags).not.toContain('threat_public');
   });
 
   it('reads an insult the customer was given by someone else, or aimed at a thing, as no abuse of the agent', () => {
