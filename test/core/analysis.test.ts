@@ -100,6 +100,14 @@ describe('reading the customer', () => {
       ["I'm not safe in this house without heating, I'm 89.", 'safety_risk'],
       ["Your lot promised me a refund on Friday's call.", 'repeat_contact'],
       ['Time is really not on my side here.', 'urgent'],
+      ["I've met more helpful brick walls than you.", 'abusive_language'],
+      ["Didn't I already give you all of this yesterday?", 'repeat_contact'],
+      ['I must have filled in that form a dozen times.', 'repeat_contact'],
+      ['Plenty of other gyms in town.', 'threat_churn'],
+      ["I'm going to shop around when the renewal comes.", 'threat_churn'],
+      ['This needs to go above your head.', 'demands_manager'],
+      ['The battery is swelling and smoking on my kitchen counter.', 'safety_risk'],
+      ["My son needs his nebuliser and the power's been off since last night.", 'safety_risk'],
     ];
     for (const [text, flag] of said) expect(coachText(text).flags, text).toContain(flag);
     expect(coachText("I've got a quote from your sales team, can you explain it?").flags).not.toContain('threat_churn');
@@ -112,6 +120,8 @@ describe('reading the customer', () => {
       expect(coachText(text).flags, text).not.toContain('threat_churn');
     }
     expect(coachText('Fair Trading will hear about this.').flags).not.toContain('threat_public');
+    expect(coachText('I always shop around before buying, so could you match this price?').flags).not.toContain('threat_churn');
+    expect(coachText('My laptop battery is only lasting an hour, can I get a replacement?').flags).not.toContain('safety_risk');
   });
 
   it('reads an insult the customer was given by someone else, or aimed at a thing, as no abuse of the agent', () => {
