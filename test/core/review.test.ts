@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { testEngine } from '../helpers/engine.ts';
+
+const behaviours = (draft: string) => testEngine().offline.reviewDraft(draft).behaviours;
+
+describe('draft review in new turns of phrase', () => {
+  it('finds a validation, a timeline in words and a rule quoted at the customer', () => {
+    expect(behaviours("You've every right to be annoyed about this.")).toContain('acknowledge');
+    expect(behaviours('The refund takes three to five working days to show on your statement.')).toContain('expect');
+    expect(behaviours("No, you agreed to the terms when you signed up. It's in section 4, and we can't change it.")).toContain('policy_wall');
+    expect(behaviours("I'd be fuming too if this happened to me.")).toContain('acknowledge');
+    expect(behaviours("I'll make sure this is fixed for good today.")).toContain('overpromise');
+    expect(behaviours("Refunds can only be issued to the original payment method, so there's nothing more I can do.")).toContain('policy_wall');
+  });
+
+  it('keeps a plain question about the terms clear of the policy wall', () => {
+    expect(behaviours('Did you agree to the new terms by email or in the app?')).not.toContain('policy_wall');
+  });
+});
