@@ -122,6 +122,10 @@ describe('reading the customer', () => {
     expect(coachText('Fair Trading will hear about this.').flags).not.toContain('threat_public');
     expect(coachText('I always shop around before buying, so could you match this price?').flags).not.toContain('threat_churn');
     expect(coachText('My laptop battery is only lasting an hour, can I get a replacement?').flags).not.toContain('safety_risk');
+    // An agent's note: the agent's own escalation, and a customer asking how to praise someone.
+    expect(coachText("i told him i'd escalate to my TL and he was fine with that").flags).not.toContain('demands_manager');
+    expect(coachText('caller asked how to leave a review for the engineer, wants to praise him').flags).not.toContain('threat_public');
+    expect(coachText("lady says she'll put it on the Nextdoor app for the whole estate").flags).toContain('threat_public');
   });
 
   it('reads an insult the customer was given by someone else, or aimed at a thing, as no abuse of the agent', () => {
