@@ -108,6 +108,12 @@ describe('reading the customer', () => {
       ['This needs to go above your head.', 'demands_manager'],
       ['The battery is swelling and smoking on my kitchen counter.', 'safety_risk'],
       ["My son needs his nebuliser and the power's been off since last night.", 'safety_risk'],
+      ['Same script, different person.', 'repeat_contact'],
+      ["I'm done with front-line staff.", 'demands_manager'],
+      ['Who do I complain to about you?', 'demands_manager'],
+      ["You've just made my decision easy.", 'threat_churn'],
+      ['Then the world can hear about it.', 'threat_public'],
+      ["I don't have days, I have hours.", 'urgent'],
     ];
     for (const [text, flag] of said) expect(coachText(text).flags, text).toContain(flag);
     expect(coachText("I've got a quote from your sales team, can you explain it?").flags).not.toContain('threat_churn');
@@ -122,6 +128,7 @@ describe('reading the customer', () => {
     expect(coachText('Fair Trading will hear about this.').flags).not.toContain('threat_public');
     expect(coachText('I always shop around before buying, so could you match this price?').flags).not.toContain('threat_churn');
     expect(coachText('My laptop battery is only lasting an hour, can I get a replacement?').flags).not.toContain('safety_risk');
+    expect(coachText("That made the decision easy, I'll take the premium plan with you.").flags).not.toContain('threat_churn');
     // An agent's note: the agent's own escalation, and a customer asking how to praise someone.
     expect(coachText("i told him i'd escalate to my TL and he was fine with that").flags).not.toContain('demands_manager');
     expect(coachText('caller asked how to leave a review for the engineer, wants to praise him').flags).not.toContain('threat_public');
