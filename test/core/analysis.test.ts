@@ -129,6 +129,9 @@ describe('reading the customer', () => {
     expect(coachText('I always shop around before buying, so could you match this price?').flags).not.toContain('threat_churn');
     expect(coachText('My laptop battery is only lasting an hour, can I get a replacement?').flags).not.toContain('safety_risk');
     expect(coachText("That made the decision easy, I'll take the premium plan with you.").flags).not.toContain('threat_churn');
+    expect(coachText('Will the price go up when my contract ends?').flags).not.toContain('threat_churn');
+    expect(coachText("I'm writing a complaint letter for my mum, what address should I use?").flags).not.toContain('safety_risk');
+    expect(coachText("I've written letters for my kids, I can't do this anymore.").flags).toContain('safety_risk');
     // An agent's note: the agent's own escalation, and a customer asking how to praise someone.
     expect(coachText("i told him i'd escalate to my TL and he was fine with that").flags).not.toContain('demands_manager');
     expect(coachText('caller asked how to leave a review for the engineer, wants to praise him').flags).not.toContain('threat_public');
