@@ -114,6 +114,10 @@ describe('reading the customer', () => {
       ["You've just made my decision easy.", 'threat_churn'],
       ['Then the world can hear about it.', 'threat_public'],
       ["I don't have days, I have hours.", 'urgent'],
+      ["I'm cutting the cord, Comcast is history.", 'threat_churn'],
+      ["I'm done giving you guys my money.", 'threat_churn'],
+      ['Will be writing to the editor of the Times of India.', 'threat_public'],
+      ["I've been calling y'all for two weeks straight.", 'repeat_contact'],
     ];
     for (const [text, flag] of said) expect(coachText(text).flags, text).toContain(flag);
     expect(coachText("I've got a quote from your sales team, can you explain it?").flags).not.toContain('threat_churn');
