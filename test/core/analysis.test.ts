@@ -136,6 +136,10 @@ describe('reading the customer', () => {
     expect(coachText('Will the price go up when my contract ends?').flags).not.toContain('threat_churn');
     expect(coachText("I'm writing a complaint letter for my mum, what address should I use?").flags).not.toContain('safety_risk');
     expect(coachText("I've written letters for my kids, I can't do this anymore.").flags).toContain('safety_risk');
+    // A review or a video read or watched is no threat; one the customer is about to post is.
+    expect(coachText('I read the reviews online before buying and they said the battery was good.').flags).not.toContain('threat_public');
+    expect(coachText("Don't be sorry, just read the reviews I'm about to leave everywhere.").flags).toContain('threat_public');
+    expect(coachText("I'll be reporting it to the BBB and putting the video on youtube").flags).toContain('threat_public');
     // An agent's note: the agent's own escalation, and a customer asking how to praise someone.
     expect(coachText("i told him i'd escalate to my TL and he was fine with that").flags).not.toContain('demands_manager');
     expect(coachText('caller asked how to leave a review for the engineer, wants to praise him').flags).not.toContain('threat_public');
