@@ -146,6 +146,18 @@ describe('reading what agents paste', () => {
     expect(p.notices.join(' ')).toMatch(/history was left out/);
   });
 
+  it('reads a reply written under the message it answers, and keeps a speaker line after "--"', () => {
+    const p = parse("On Tue, 6 May 2026, Femi A. wrote:\n> I'm going to the BBC with this. Watchdog would love it.\n\nFemi here. Your manager phoned me this morning and I appreciate it.");
+    expect(p.turns).toEqual([{ role: 'customer', text: 'Femi here. Your manager phoned me this morning and I appreciate it.' }]);
+    expect(p.notices.join(' ')).toMatch(/history was left out/);
+    // Slack's quotes with the agent's note under them are no e-mail: the quote is the customer.
+    const q = parse("> I'm going to the BBC with this.\nshe means it, what do I say?");
+    expect(q.turns.find((t) => t.role === 'customer')?.text).toBe("I'm going to the BBC with this.");
+    const r = parse('On Fri, 2 May 2026, Kev Malone wrote:\n> Leaving a 1 star review tonight.\n\nWe are sorry to hear this. Could you share your booking ref?\n\n--\nKev: ref is BK-77120. The room had no hot water for the whole stay.');
+    expect(r.turns.map((t) => t.text).join(' ')).toMatch(/no hot water/);
+    expect(r.turns.map((t) => t.text).join(' ')).not.toMatch(/1 star/);
+  });
+
   it('reads the newest message of a reply whose history starts on a quoted line', () => {
     // As Slack pastes it: the history header itself is quoted, so the older message must not
     // pass for what the customer says now.

@@ -6,6 +6,8 @@ const HEADER = /^\s*(subject|re|fw|fwd|from|to|cc|bcc|date|sent)\s*:/i;
 const GREETING = /^\s*(hi|hello|hey|dear|good (morning|afternoon|evening)|to whom it may concern|greetings|hiya)\b[^.!?\n]{0,50}[,!:.]?\s*$/i;
 const SIGN_OFF =
   /^\s*(kind regards|best regards|warm regards|warmest regards|regards|best wishes|best|many thanks|thanks|thank you|thanks again|thanks in advance|cheers|sincerely|yours sincerely|yours faithfully|yours truly|respectfully|with thanks|all the best|sent from my [\w ]+|--|—)[,.!]?\s*$/i;
+/** A line that gives a speaker's name and then a sentence ("Kev: the room had no hot water."). */
+const SPEAKER_SENTENCE = /^\s*[\p{L}'’]+(?: [\p{L}'’]+)?:\s+\S.*[.?!]\s*$/u;
 /** Any short line ending in a comma above a name ("Please help,", "Speak soon,"): a sign-off too. */
 const SHORT_CLOSE = /^\s*[\p{L}'’]+(?: [\p{L}'’]+){0,3},\s*$/u;
 // A reply's history may start on a quoted line ("> On 8 June, Arjun wrote:"): everything from
@@ -30,7 +32,7 @@ export function emailKind(lines: string[]): 'strong' | 'weak' | undefined {
   const firstContent = lines.findIndex((l) => l.trim() !== '');
   if (firstContent === -1) return undefined;
   const head = lines.slice(firstContent, firstContent + 4);
-  if (head.some((l) => HEADER.test(l)) || lines.some((l, i) => i > firstContent && HISTORY.test(l))) return 'strong';
+  if (head.some((l) => HEADER.test(l)) || lines.some((l, i) => i > firstContent && HISTORY.test(l)) || repliedBelow(lines, firstContent) !== -1) return 'strong';
   const hasGreeting = head.some((l) => GREETING.test(l));
   const hasSignOff = lines.slice(-8).some((l) => SIGN_OFF.test(l));
   return (hasGreeting && lines.length >= 3) || (hasSignOff && lines.length >= 4) ? 'weak' : undefined;
@@ -51,8 +53,24 @@ function answeredQuote(lines: string[], kind: 'strong' | 'weak'): number {
   return before.trim().endsWith(':') ? -1 : quote;
 }
 
+/**
+ * A reply written under the message it answers: the paste opens with "On …, X wrote:" and its
+ * quoted lines, and the new words follow them. Returns the first line after that history, or -1
+ * (no such opening, or nothing unquoted after it). Agents paste threads this way as often as
+ * with the reply on top, and the old quoted threat is not what the customer says now.
+ */
+function repliedBelow(lines: string[], firstContent: number): number {
+  if (firstContent === -1 || !HISTORY.test(lines[firstContent]!) || QUOTE.test(lines[firstContent]!)) return -1;
+  let i = firstContent + 1;
+  while (i < lines.length && (lines[i]!.trim() === '' || QUOTE.test(lines[i]!))) i++;
+  const quoted = lines.slice(firstContent + 1, i).some((l) => QUOTE.test(l));
+  return quoted && i < lines.length ? i : -1;
+}
+
 /** Keeps the body of an e-mail. Lines are already free of chat markup. */
 export function emailBody(lines: string[], kind: 'strong' | 'weak'): EmailParts {
+  const below = repliedBelow(lines, lines.findIndex((l) => l.trim() !== ''));
+  if (below !== -1) return { ...emailBody(lines.slice(below), kind), droppedHistory: true };
   let end = lines.length;
   let droppedHistory = false;
   let hist = lines.findIndex((l, i) => i > 0 && HISTORY.test(l));
@@ -75,8 +93,10 @@ export function emailBody(lines: string[], kind: 'strong' | 'weak'): EmailParts 
       const tail = body.slice(i + 1).filter((l) => l.trim() !== '');
       // After a comma line that is not a known sign-off, only a name may follow: one to three
       // short lines without a sentence in them ("Anyway,\nwhere is my parcel?" is the message).
+      // A speaker's line after "--" ("Kev: ref is BK-77120. The room…") is the next message of a
+      // pasted thread, not a signature.
       const signature = known
-        ? tail.length <= 5 && tail.every((l) => l.trim().length <= 70)
+        ? tail.length <= 5 && tail.every((l) => l.trim().length <= 70 && !SPEAKER_SENTENCE.test(l))
         : tail.length >= 1 && tail.length <= 3 && tail.every((l) => l.trim().length <= 40 && !/[.?!]/.test(l));
       if (signature) {
         body = body.slice(0, i);
