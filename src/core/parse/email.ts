@@ -56,8 +56,8 @@ function answeredQuote(lines: string[], kind: 'strong' | 'weak'): number {
 /**
  * A reply written under the message it answers: the paste opens with "On …, X wrote:" and its
  * quoted lines, and the new words follow them. Returns the first line after that history, or -1
- * (no such opening, or nothing unquoted after it). Agents paste threads this way as often as
- * with the reply on top, and the old quoted threat is not what the customer says now.
+ * (no such opening, or nothing unquoted after it). A thread pasted in the order it was written
+ * looks so (extra-bd), and the old quoted threat is not what the customer says now.
  */
 function repliedBelow(lines: string[], firstContent: number): number {
   if (firstContent === -1 || !HISTORY.test(lines[firstContent]!) || QUOTE.test(lines[firstContent]!)) return -1;
