@@ -118,6 +118,9 @@ describe('reading the customer', () => {
       ["I'm done giving you guys my money.", 'threat_churn'],
       ['Will be writing to the editor of the Times of India.', 'threat_public'],
       ["I've been calling y'all for two weeks straight.", 'repeat_contact'],
+      ['My visa runs out next week and the documents are still with you.', 'urgent'],
+      ['My little boy nearly swallowed one of the loose magnets from your toy.', 'safety_risk'],
+      ['Sparks came out of the socket when the engineer left.', 'safety_risk'],
     ];
     for (const [text, flag] of said) expect(coachText(text).flags, text).toContain(flag);
     expect(coachText("I've got a quote from your sales team, can you explain it?").flags).not.toContain('threat_churn');
@@ -134,6 +137,8 @@ describe('reading the customer', () => {
     expect(coachText('My laptop battery is only lasting an hour, can I get a replacement?').flags).not.toContain('safety_risk');
     expect(coachText("That made the decision easy, I'll take the premium plan with you.").flags).not.toContain('threat_churn');
     expect(coachText('Will the price go up when my contract ends?').flags).not.toContain('threat_churn');
+    expect(coachText('The batteries ran out so I swapped them, it works now.').flags).not.toContain('safety_risk');
+    expect(coachText('My passport expires next year, do I need to update my account?').flags).not.toContain('urgent');
     expect(coachText("I'm writing a complaint letter for my mum, what address should I use?").flags).not.toContain('safety_risk');
     expect(coachText("I've written letters for my kids, I can't do this anymore.").flags).toContain('safety_risk');
     // A review or a video read or watched is no threat; one the customer is about to post is.
