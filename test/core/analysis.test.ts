@@ -121,6 +121,9 @@ describe('reading the customer', () => {
       ['My visa runs out next week and the documents are still with you.', 'urgent'],
       ['My little boy nearly swallowed one of the loose magnets from your toy.', 'safety_risk'],
       ['Sparks came out of the socket when the engineer left.', 'safety_risk'],
+      ["I've got the legal cover on my home insurance and I'm using it.", 'threat_legal'],
+      ['Put the grown-ups on, sweetie.', 'abusive_language'],
+      ["I bet you can't even spell refund.", 'abusive_language'],
     ];
     for (const [text, flag] of said) expect(coachText(text).flags, text).toContain(flag);
     expect(coachText("I've got a quote from your sales team, can you explain it?").flags).not.toContain('threat_churn');
@@ -138,6 +141,9 @@ describe('reading the customer', () => {
     expect(coachText("That made the decision easy, I'll take the premium plan with you.").flags).not.toContain('threat_churn');
     expect(coachText('Will the price go up when my contract ends?').flags).not.toContain('threat_churn');
     expect(coachText('The batteries ran out so I swapped them, it works now.').flags).not.toContain('safety_risk');
+    expect(coachText("Is there a supervisor's email for compliments?").flags).not.toContain('demands_manager');
+    expect(coachText('My idiot of a dog chewed the cable, can I get a new one?').flags).not.toContain('abusive_language');
+    expect(coachText('Put the adult ticket on my account please.').flags).not.toContain('abusive_language');
     expect(coachText('My passport expires next year, do I need to update my account?').flags).not.toContain('urgent');
     expect(coachText("I'm writing a complaint letter for my mum, what address should I use?").flags).not.toContain('safety_risk');
     expect(coachText("I've written letters for my kids, I can't do this anymore.").flags).toContain('safety_risk');
