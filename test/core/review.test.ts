@@ -11,9 +11,14 @@ describe('draft review in new turns of phrase', () => {
     expect(behaviours("I'd be fuming too if this happened to me.")).toContain('acknowledge');
     expect(behaviours("I'll make sure this is fixed for good today.")).toContain('overpromise');
     expect(behaviours("Refunds can only be issued to the original payment method, so there's nothing more I can do.")).toContain('policy_wall');
+    expect(behaviours("Sorry again for the wait; the technician's slot is confirmed for 2pm tomorrow.")).toContain('expect');
+    expect(behaviours("I'll end the call if the shouting continues.")).toContain('boundary');
+    expect(behaviours("I'd be just as annoyed in your shoes.")).toContain('acknowledge');
+    expect(behaviours("Let's not make a big thing of it.")).toContain('dismiss');
   });
 
-  it('keeps a plain question about the terms clear of the policy wall', () => {
+  it('keeps a plain question about the terms clear of the policy wall, and an apology clear of a timeline', () => {
     expect(behaviours('Did you agree to the new terms by email or in the app?')).not.toContain('policy_wall');
+    expect(behaviours("I'm sorry, that's not the service you should get from us.")).not.toContain('expect');
   });
 });
