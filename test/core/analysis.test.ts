@@ -124,6 +124,14 @@ describe('reading the customer', () => {
       ["I've got the legal cover on my home insurance and I'm using it.", 'threat_legal'],
       ['Put the grown-ups on, sweetie.', 'abusive_language'],
       ["I bet you can't even spell refund.", 'abusive_language'],
+      ['Consider me an ex-customer.', 'threat_churn'],
+      ["You've had my last penny.", 'threat_churn'],
+      ['Kindly forward this to your superiors.', 'demands_manager'],
+      ["My daughter's asthma is getting worse with this mould.", 'safety_risk'],
+      ['Yet another chaser from me.', 'repeat_contact'],
+      ["Don't think this won't end up online.", 'threat_public'],
+      ['Do they give you a script for being this dense?', 'abusive_language'],
+      ["The gate motor crushed my hand and it's still not fixed.", 'safety_risk'],
     ];
     for (const [text, flag] of said) expect(coachText(text).flags, text).toContain(flag);
     expect(coachText("I've got a quote from your sales team, can you explain it?").flags).not.toContain('threat_churn');
@@ -144,6 +152,8 @@ describe('reading the customer', () => {
     expect(coachText("Is there a supervisor's email for compliments?").flags).not.toContain('demands_manager');
     expect(coachText('My idiot of a dog chewed the cable, can I get a new one?').flags).not.toContain('abusive_language');
     expect(coachText('Put the adult ticket on my account please.').flags).not.toContain('abusive_language');
+    expect(coachText("I'm going live with my new shop next week, can the card reader arrive before?").flags).not.toContain('threat_public');
+    expect(coachText('I cut my finger on the packaging, no harm done, but you might want to know.').flags).not.toContain('safety_risk');
     expect(coachText('My passport expires next year, do I need to update my account?').flags).not.toContain('urgent');
     expect(coachText("I'm writing a complaint letter for my mum, what address should I use?").flags).not.toContain('safety_risk');
     expect(coachText("I've written letters for my kids, I can't do this anymore.").flags).toContain('safety_risk');
