@@ -132,6 +132,11 @@ describe('reading the customer', () => {
       ["Don't think this won't end up online.", 'threat_public'],
       ['Do they give you a script for being this dense?', 'abusive_language'],
       ["The gate motor crushed my hand and it's still not fixed.", 'safety_risk'],
+      ['Please arrange for the termination of my policy at once.', 'threat_churn'],
+      ['It is with regret that I must end my membership.', 'threat_churn'],
+      ['I reserve the right to take further action.', 'threat_legal'],
+      ['Further to my telephone call of last Tuesday, nothing has happened.', 'repeat_contact'],
+      ['My husband is bedbound and the hoist has been broken since Monday.', 'safety_risk'],
     ];
     for (const [text, flag] of said) expect(coachText(text).flags, text).toContain(flag);
     expect(coachText("I've got a quote from your sales team, can you explain it?").flags).not.toContain('threat_churn');
@@ -154,6 +159,7 @@ describe('reading the customer', () => {
     expect(coachText('Put the adult ticket on my account please.').flags).not.toContain('abusive_language');
     expect(coachText("I'm going live with my new shop next week, can the card reader arrive before?").flags).not.toContain('threat_public');
     expect(coachText('I cut my finger on the packaging, no harm done, but you might want to know.').flags).not.toContain('safety_risk');
+    expect(coachText('We will take further action on the garden next spring, can you quote for fencing?').flags).not.toContain('threat_legal');
     expect(coachText('My passport expires next year, do I need to update my account?').flags).not.toContain('urgent');
     expect(coachText("I'm writing a complaint letter for my mum, what address should I use?").flags).not.toContain('safety_risk');
     expect(coachText("I've written letters for my kids, I can't do this anymore.").flags).toContain('safety_risk');
