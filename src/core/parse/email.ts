@@ -1,3 +1,5 @@
+import { readSpeakerPrefix } from './speakers.ts';
+
 /**
  * Pasted e-mails: headers, greeting, signature and quoted history are not what the
  * customer is saying now. The body is kept; the rest is dropped (and said so).
@@ -6,8 +8,6 @@ const HEADER = /^\s*(subject|re|fw|fwd|from|to|cc|bcc|date|sent)\s*:/i;
 const GREETING = /^\s*(hi|hello|hey|dear|good (morning|afternoon|evening)|to whom it may concern|greetings|hiya)\b[^.!?\n]{0,50}[,!:.]?\s*$/i;
 const SIGN_OFF =
   /^\s*(kind regards|best regards|warm regards|warmest regards|regards|best wishes|best|many thanks|thanks|thank you|thanks again|thanks in advance|cheers|sincerely|yours sincerely|yours faithfully|yours truly|respectfully|with thanks|all the best|sent from my [\w ]+|--|—)[,.!]?\s*$/i;
-/** A line that gives a speaker's name and then a sentence ("Kev: the room had no hot water."). */
-const SPEAKER_SENTENCE = /^\s*[\p{L}'’]+(?: [\p{L}'’]+)?:\s+\S.*[.?!]\s*$/u;
 /** Any short line ending in a comma above a name ("Please help,", "Speak soon,"): a sign-off too. */
 const SHORT_CLOSE = /^\s*[\p{L}'’]+(?: [\p{L}'’]+){0,3},\s*$/u;
 // A reply's history may start on a quoted line ("> On 8 June, Arjun wrote:"): everything from
@@ -67,6 +67,12 @@ function repliedBelow(lines: string[], firstContent: number): number {
   return quoted && i < lines.length ? i : -1;
 }
 
+/** A speaker's prefix and then a sentence ("Kev: the room had no hot water."): a message, not a signature line. */
+function speakerSays(line: string): boolean {
+  const p = readSpeakerPrefix(line);
+  return p !== undefined && !p.header && !p.loose && /[.?!]\s*$/.test(p.text);
+}
+
 /** Keeps the body of an e-mail. Lines are already free of chat markup. */
 export function emailBody(lines: string[], kind: 'strong' | 'weak'): EmailParts {
   const below = repliedBelow(lines, lines.findIndex((l) => l.trim() !== ''));
@@ -96,7 +102,7 @@ export function emailBody(lines: string[], kind: 'strong' | 'weak'): EmailParts 
       // A speaker's line after "--" ("Kev: ref is BK-77120. The room…") is the next message of a
       // pasted thread, not a signature.
       const signature = known
-        ? tail.length <= 5 && tail.every((l) => l.trim().length <= 70 && !SPEAKER_SENTENCE.test(l))
+        ? tail.length <= 5 && tail.every((l) => l.trim().length <= 70 && !speakerSays(l))
         : tail.length >= 1 && tail.length <= 3 && tail.every((l) => l.trim().length <= 40 && !/[.?!]/.test(l));
       if (signature) {
         body = body.slice(0, i);
