@@ -376,6 +376,25 @@ describe('reading the whole case', () => {
     expect(nextStep({ ...r, emotion: 'hostile', flags: [], stepsTaken: ['boundary'] }).step).toBe('handoff');
   });
 
+  it('answers an angry threat with a remedy and a plain anger with an apology', () => {
+    // The policy rule itself, on one reading: angry and asking, nothing done yet by the agent.
+    const r = testEngine().offline.read([{ role: 'customer', text: 'Where is my refund? I was told five days and it has been three weeks.' }]);
+    const asking = { ...r, emotion: 'angry' as const, stage: 'seeking' as const, stepsTaken: [] };
+    expect(nextStep({ ...asking, flags: [] }).step).toBe('apologize');
+    expect(nextStep({ ...asking, flags: ['repeat_contact'] }).step).toBe('apologize');
+    for (const threat of ['threat_churn', 'threat_legal', 'threat_public'] as const) {
+      expect(nextStep({ ...asking, flags: [threat] }).step, threat).toBe('resolve');
+    }
+    // Once the agent has apologised, the remedy follows either way.
+    expect(nextStep({ ...asking, flags: [], stepsTaken: ['apologize'] }).step).toBe('resolve');
+    // The whole engine, and the first line it offers opens with regret.
+    const a = coachText("This is the third time the order hasn't come. Refund me today or I'm closing my account and going to Amazon!");
+    expect(a.emotion).toBe('angry');
+    expect(a.flags).toContain('threat_churn');
+    expect(a.step).toBe('resolve');
+    expect(a.say[0]!.text).toMatch(/^I'm sorry/);
+  });
+
   it('reads insults masked down to their first letter as the words they hide', () => {
     for (const text of ['What a bunch of c***s. Every last one of you in that office.', 'You absolute b******s, all of you.', 'Listen here you t**t.']) {
       const a = coachText(text);
