@@ -70,6 +70,11 @@ describe('reading the customer', () => {
       'We need it before the 5th if possible, but no huge rush.',
     ];
     for (const text of calm) expect(coachText(text).flags, text).toEqual([]);
+    // "I'm just going to say it" opens what comes next; it is no leaving (the flag model, trained
+    // on "I'm just going to go with Admiral", read it so in this message of the tuning set).
+    const scared =
+      "Hi, I'm just going to say it. I'm scared. My card was used in three countries overnight, £2,300 gone, and your fraud line put me on hold and then cut me off. Is my money gone? Do I need to go to the police? I don't know what to do. My rent comes out on the 1st.\n\nThe card ends 4471. I still have the card in my hand, so it wasn't stolen. I've frozen it in the app but I don't know if that's enough.";
+    expect(coachText(scared).flags).not.toContain('threat_churn');
     expect(coachText("I'm switching my broadband to Virgin, you've lost a customer.").flags).toContain('threat_churn');
     expect(coachText("My contract ends in June and I won't be renewing.").flags).toContain('threat_churn');
     expect(coachText('Put me through to complaints, I am done being told it is in the queue.').flags).toContain('demands_manager');
@@ -340,14 +345,23 @@ describe('reading the whole case', () => {
     }
   });
 
-  it('meets a danger where the customer is with the people who can act, in words for a danger', () => {
+  it('meets a danger where the customer is with safety first and the fastest fix, in words for a danger', () => {
     for (const text of [
       "There's a smell of gas near the meter cupboard in our building. Who am I supposed to call?",
       'powers been off since 6am and my insulin is in the fridge, im type 1. when is it coming back on??',
       'The heater you sold is giving burning smell and black smoke, my baby is sleeping in same room. What I should do??',
     ]) {
-      expect(expectCare(text, 'handoff', DANGER_LINES).why, text).not.toMatch(/harm themselves/);
+      expect(expectCare(text, 'resolve', DANGER_LINES).why, text).not.toMatch(/harm themselves/);
     }
+    // With a fix already arranged and the danger still there, the people who can act are brought in.
+    const after = coachTurns([
+      { role: 'customer', text: "There's a smell of gas near the meter cupboard in our building. Who am I supposed to call?" },
+      { role: 'agent', text: "Please leave the building now. I've booked an emergency engineer, who will be with you within the hour." },
+      { role: 'customer', text: "We're outside but the smell of gas is getting stronger and the engineer isn't here." },
+    ]);
+    expect(after.flags).toContain('safety_risk');
+    expect(after.step).toBe('handoff');
+    expect(after.say.every((w) => DANGER_LINES.has(w.text))).toBe(true);
   });
 
   it('reads "go kill yourself" aimed at the agent as abuse, not as a customer at risk', () => {

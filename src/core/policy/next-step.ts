@@ -25,10 +25,14 @@ export function nextStep(r: CaseReading): StepDecision {
 
   const risk = safetyRisk(r);
   if (risk === 'danger') {
-    // Gas, fire or medicine running out: the first thing they need is the people who can act
-    // and what keeps them safe meanwhile; sympathy alone wastes minutes (on the tuning cases,
-    // writers accepted bringing in help for every such danger, empathy for two in three).
-    return { step: 'handoff', reason: 'The customer describes a danger where they are; tell them how to stay safe and bring in the people who can act now.' };
+    // Gas, fire, an unsafe car or medicine running out: the first thing they need is what keeps
+    // them safe and the fastest fix set in motion; sympathy alone wastes minutes. On the tuning
+    // cases where this rule fired, writers accepted a remedy next for 86 of 99 dangers, bringing
+    // in others for 57 and empathy for 70. The supervisor is told either way (escalation rules).
+    // Once a remedy is under way, whoever can act faster is brought in.
+    return taken.has('resolve')
+      ? { step: 'handoff', reason: 'The customer is still in danger after the fix you arranged; bring in the people who can act now.' }
+      : { step: 'resolve', reason: 'The customer describes a danger where they are; tell them how to stay safe and set the fastest fix in motion now.' };
   }
   if (risk) {
     if (risk === 'self_harm') {
