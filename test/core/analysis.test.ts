@@ -68,6 +68,7 @@ describe('reading the customer', () => {
       'I need to speak to someone about my mortgage options.',
       'Can I speak to the same engineer who came last time? He was brilliant.',
       'We need it before the 5th if possible, but no huge rush.',
+      "I don't want to make a fuss or post a bad review, I just want my money back.",
     ];
     for (const text of calm) expect(coachText(text).flags, text).toEqual([]);
     // "I'm just going to say it" opens what comes next; it is no leaving (the flag model, trained
@@ -93,6 +94,7 @@ describe('reading the customer', () => {
       ['How many more times do I have to ring you?', 'repeat_contact'],
       ['Your chat bot, then email, then phone. Nothing.', 'repeat_contact'],
       ['Baby formula is running out and the delivery is missing.', 'urgent'],
+      ["We've got guests arriving on the 18th, can it come sooner?", 'urgent'],
       ["I'm this close to pulling the plug on my subscription.", 'threat_churn'],
       ["y'all just lost a loyal customer", 'threat_churn'],
       ["I'll be voting with my wallet.", 'threat_churn'],
