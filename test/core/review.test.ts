@@ -15,6 +15,14 @@ describe('draft review in new turns of phrase', () => {
     expect(behaviours("I'll end the call if the shouting continues.")).toContain('boundary');
     expect(behaviours("I'd be just as annoyed in your shoes.")).toContain('acknowledge');
     expect(behaviours("Let's not make a big thing of it.")).toContain('dismiss');
+    expect(behaviours('Our system was updated recently and there have been a few glitches.')).toContain('excuse');
+    expect(behaviours("The system was down yesterday; I've now pushed the refund through manually.")).toContain('offer');
+  });
+
+  it('reads "nothing else I can offer" as a rule with no alternative, not as an offer', () => {
+    const b = behaviours("Unfortunately that's the rule and there's nothing else I can offer.");
+    expect(b).toContain('policy_wall');
+    expect(b).not.toContain('offer');
   });
 
   it('keeps a plain question about the terms clear of the policy wall, and an apology clear of a timeline', () => {
