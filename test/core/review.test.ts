@@ -5,18 +5,21 @@ const behaviours = (draft: string) => testEngine().offline.reviewDraft(draft).be
 
 describe('draft review in new turns of phrase', () => {
   it('finds a validation, a timeline in words and a rule quoted at the customer', () => {
-    expect(behaviours("You've every right to be annoyed about this.")).toContain('acknowledge');
-    expect(behaviours('The refund takes three to five working days to show on your statement.')).toContain('expect');
-    expect(behaviours("No, you agreed to the terms when you signed up. It's in section 4, and we can't change it.")).toContain('policy_wall');
-    expect(behaviours("I'd be fuming too if this happened to me.")).toContain('acknowledge');
-    expect(behaviours("I'll make sure this is fixed for good today.")).toContain('overpromise');
-    expect(behaviours("Refunds can only be issued to the original payment method, so there's nothing more I can do.")).toContain('policy_wall');
-    expect(behaviours("Sorry again for the wait; the technician's slot is confirmed for 2pm tomorrow.")).toContain('expect');
-    expect(behaviours("I'll end the call if the shouting continues.")).toContain('boundary');
-    expect(behaviours("I'd be just as annoyed in your shoes.")).toContain('acknowledge');
-    expect(behaviours("Let's not make a big thing of it.")).toContain('dismiss');
-    expect(behaviours('Our system was updated recently and there have been a few glitches.')).toContain('excuse');
-    expect(behaviours("The system was down yesterday; I've now pushed the refund through manually.")).toContain('offer');
+    const found: [string, string][] = [
+      ["You've every right to be annoyed about this.", 'acknowledge'],
+      ['The refund takes three to five working days to show on your statement.', 'expect'],
+      ["No, you agreed to the terms when you signed up. It's in section 4, and we can't change it.", 'policy_wall'],
+      ["I'd be fuming too if this happened to me.", 'acknowledge'],
+      ["I'll make sure this is fixed for good today.", 'overpromise'],
+      ["Refunds can only be issued to the original payment method, so there's nothing more I can do.", 'policy_wall'],
+      ["Sorry again for the wait; the technician's slot is confirmed for 2pm tomorrow.", 'expect'],
+      ["I'll end the call if the shouting continues.", 'boundary'],
+      ["I'd be just as annoyed in your shoes.", 'acknowledge'],
+      ["Let's not make a big thing of it.", 'dismiss'],
+      ['Our system was updated recently and there have been a few glitches.', 'excuse'],
+      ["The system was down yesterday; I've now pushed the refund through manually.", 'offer'],
+    ];
+    for (const [draft, behaviour] of found) expect(behaviours(draft), draft).toContain(behaviour);
   });
 
   it('reads "nothing else I can offer" as a rule with no alternative, not as an offer', () => {
