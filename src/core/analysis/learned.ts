@@ -28,12 +28,16 @@ export const LEARNED_FLAGS = FLAGS.filter((f): f is LearnedFlag => f !== 'urgent
  * The flag model reads the words alone (a logistic per flag over words, pairs and
  * clause-opening words): the lexicons know the phrasings their writers used, and a new writer
  * says the same thing in other words ("that's me done with you lot", "nobody would even
- * notice"). It adds a flag the lexicons did not find, at better than even odds, and shows
+ * notice"). It adds a flag the lexicons did not find, at a probability above 0.4, and shows
  * the words that weighed most as the reason. Tried on each of the last seven writers' sets
  * before their cues were written, trained on the sets before them, flags micro-F1 rose on
- * every one, by 1.0 to 6.6 points, precision about level (src/eval/README.md).
+ * every one, by 1.0 to 6.6 points, precision about level (src/eval/README.md). Even odds were
+ * kept at first (0.4 was within a point on five sets); retried on nine later writers' sets the
+ * same way, 0.4 was higher on six and lower on one (by 0.3 points), and on a tenth, scored after
+ * the choice, higher by 0.5: the lexicons now find the plain sayings, so what is left for the
+ * model is the less plain, which it rates less surely. 0.3 lowered precision more than it gained.
  */
-const FLAG_ODDS = 0;
+const FLAG_ODDS = Math.log(0.4 / 0.6);
 /**
  * The same model also doubts: a flag a cue found is dropped when the turn's words put its
  * probability below 0.05. A cue is a few words; it fires on "our lawyers approved the terms" or
