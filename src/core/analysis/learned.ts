@@ -33,8 +33,8 @@ export const LEARNED_FLAGS = FLAGS.filter((f): f is LearnedFlag => f !== 'urgent
  * before their cues were written, trained on the sets before them, flags micro-F1 rose on
  * every one, by 1.0 to 6.6 points, precision about level (src/eval/README.md). Even odds were
  * kept at first (0.4 was within a point on five sets); retried on nine later writers' sets the
- * same way, 0.4 was higher on six and lower on one (by 0.3 points), and on a tenth, scored after
- * the choice, higher by 0.5: the lexicons now find the plain sayings, so what is left for the
+ * same way, 0.4 was higher on six and lower on one (by 0.3 points), and on two more, scored after
+ * the choice, higher by 0.4 and 0.5: the lexicons now find the plain sayings, so what is left for the
  * model is the less plain, which it rates less surely. 0.3 lowered precision more than it gained.
  */
 const FLAG_ODDS = Math.log(0.4 / 0.6);
