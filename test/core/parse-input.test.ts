@@ -93,6 +93,11 @@ describe('reading what agents paste', () => {
     expect(roles('Customer - that is what I am, and I am fed up')).toEqual(['customer']);
     expect(roles('Call me back at 10:30\nThanks')).toEqual(['customer']);
     expect(roles('Monday 10:30\nTuesday 14:00 works too')).toEqual(['customer']);
+    // A contact form's fields are no speakers: the message is the customer's.
+    const form = parse('Support form\nName: Jess T\nTopic: Billing\nMessage: I am disputing the charge with my bank.');
+    expect(form.turns.map((t) => t.role)).toEqual(['customer']);
+    expect(form.turns[0]!.text).toContain('disputing the charge');
+    expect(roles('Form submission\nCategory: Account\nDescription: third time writing, you charged me again')).toEqual(['customer']);
   });
 
   it('knows every documented prefix', () => {

@@ -17,6 +17,13 @@ const NOT_SPEAKERS = new Set([
   'answer', 'summary', 'step', 'steps', 'option', 'warning', 'ticket', 'case', 'attachment', 'amount', 'balance',
   'due', 'plan', 'product', 'item', 'sku', 'model', 'serial', 'device', 'location', 'result', 'reason', 'example',
   'tip', 'fyi', 'important', 'edit', 'also', 'btw', 'eta', 'http', 'https', 'so', 'ok', 'okay', 'and', 'but', 'then',
+  // The fields of a web or in-app contact form ("Topic: Billing", "Message: I'm disputing…"):
+  // two of them read as two names taking turns, and the customer's message became the
+  // agent's reply (extra-bj's support forms lost their flags that way).
+  'topic', 'category', 'message', 'description', 'details', 'comments', 'comment', 'department', 'type', 'priority',
+  'enquiry', 'inquiry', 'request', 'feedback', 'title', 'company', 'rating', 'channel', 'source', 'form', 'query',
+  'concern', 'severity', 'urgency', 'membership', 'booking', 'reservation', 'submitted', 'body', 'attachments', 'first name',
+  'last name', 'full name', 'customer name', 'customer id', 'order number', 'account number', 'contact reason', 'your message',
 ]);
 
 /** The numeric date and the clock time that both prefix shapes below read. */
