@@ -10,7 +10,7 @@
  *   git worktree add --detach /tmp/trial-aj 6ed24ed && ln -s "$PWD/node_modules" /tmp/trial-aj/
  *   node scripts/flag-trial.ts /tmp/trial-aj /tmp/trial-aj/evals/tuning/extra-aj.jsonl \
  *     [--add 0.5] [--doubt 0,0.05] [--keep safety_risk] [--l2 0.0001] [--local-veto] [--show]
- *     [--window sentence] [--min-words 60]
+ *     [--window sentence] [--min-words 60] [--need-content]
  *
  * --local-veto holds `not` entries to the words they touch (read-turn.ts `ruledOut`), as
  * shipped; without it they rule their flag out in the whole turn, as before. --show lists each
@@ -24,6 +24,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { LEARNED_FLAGS } from '../src/core/analysis/learned.ts';
+import { loadContent } from '../src/content/load-content.ts';
 import { compileModel, strongestWords, type LinearModel } from '../src/core/analysis/linear-model.ts';
 import { sentenceAround, tokenize as tokenizeNow } from '../src/core/text/tokens.ts';
 
@@ -49,6 +50,9 @@ const window = option('--window', '');
 if (window !== '' && window !== 'sentence') throw new Error('--window: only "sentence" is supported');
 const minWords = Number(option('--min-words', '0'));
 const show = present('--show');
+const needContent = present('--need-content');
+/** --need-content: the model adds a flag only when the words it shows are not all bare words (today's signals.yaml `bare_words`, as learned.ts). */
+const BARE_WORDS = new Set(loadContent(undefined, { models: false }).signals.bare_words);
 const [root, ...tests] = args;
 if (!root || tests.length === 0) throw new Error('usage: see the header of scripts/flag-trial.ts');
 
@@ -133,10 +137,15 @@ for (const t of tests) {
     let p = FL.map(() => 0.5);
     let veto = new Set<string>();
     const pw = new Map<string, number>();
+    const bare = new Set<string>();
     try {
       const last = latestTurn(c);
       const now = tokenizeNow(last.text);
       veto = vetoed(last, (flag) => strongestWords(compiled, now, FL.indexOf(flag)));
+      if (needContent) FL.forEach((flag, j) => {
+        const at = strongestWords(compiled, now, j);
+        if (at && now.slice(at.start, at.end).every((w: any) => BARE_WORDS.has(w.norm))) bare.add(flag);
+      });
       const z = FL.map(() => 0);
       for (const [k, v] of features(last)) {
         const w = weights.get(k);
@@ -163,7 +172,7 @@ for (const t of tests) {
     } catch {
       // Unreadable: the engine's own flags stand.
     }
-    return { id: String(c.id), gold: new Set<string>(c.labels.flags), shown, p, veto, pw };
+    return { id: String(c.id), gold: new Set<string>(c.labels.flags), shown, p, veto, pw, bare };
   });
   const line = (name: string, decide: (r: (typeof rows)[number]) => Set<string>) => {
     let tp = 0, fp = 0, fn = 0;
@@ -185,7 +194,11 @@ for (const t of tests) {
             out.delete(f);
             if (show) console.log(`  dropped ${r.id} ${f} (p ${r.p[j]!.toFixed(3)}): ${r.gold.has(f) ? 'labelled, a loss' : 'not labelled, a gain'}`);
           }
-        } else if (r.p[j]! > add && !r.veto.has(f)) out.add(f);
+        } else if (r.p[j]! > add && !r.veto.has(f)) {
+          if (r.bare.has(f)) {
+            if (show) console.log(`  bare ${r.id} ${f}: ${r.gold.has(f) ? 'labelled, kept out: a loss' : 'not labelled, kept out: a gain'}`);
+          } else out.add(f);
+        }
       });
       return out;
     });

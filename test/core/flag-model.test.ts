@@ -52,7 +52,7 @@ describe('the flag model', () => {
     expect(r.turns[cue!.turn]!.text.slice(cue!.start, cue!.end)).toBe('umpteenth');
   });
 
-  it('adds nothing below even odds, and leaves a flag the lexicons found with their cue', () => {
+  it('adds nothing below its odds, and leaves a flag the lexicons found with their cue', () => {
     const lex = withHandModel();
     expect(read(lex, 'Where is my parcel? It was meant to come on Tuesday.').flags).toEqual([]);
     const r = read(lex, "I'm going to cancel my account today, I've had enough.");
@@ -60,6 +60,20 @@ describe('the flag model', () => {
     const cues = r.cues.filter((c) => c.signal === 'flag' && c.label === 'threat_churn');
     expect(cues.length).toBeGreaterThan(0);
     expect(cues.every((c) => c.text !== 'cancel')).toBe(true);
+  });
+
+  it('adds no flag whose only words are bare ("You are"), and adds it when another word weighs', () => {
+    const hand = handModel();
+    const row = (w: number) => LEARNED_FLAGS.map((f) => (f === 'abusive_language' ? w : 0));
+    const leaning = { ...hand, weights: { ...hand.weights, 'w:you': row(4), 'w:are': row(1) } } as typeof hand;
+    const lex = testEngine().lexicons;
+    const withLeaning = { ...lex, models: { ...lex.models!, flags: compileModel(leaning) } };
+    // The model is sure of abuse here, but only because of "you" and "are".
+    expect(read(withLeaning, 'You are not getting what I am saying.').flags).not.toContain('abusive_language');
+    // "naturally" weighs too, so the model has a word of the customer's to show.
+    const r = read(withLeaning, 'You are naturally going to ignore this.');
+    expect(r.flags).toContain('abusive_language');
+    expect(r.cues.find((c) => c.signal === 'flag' && c.label === 'abusive_language')?.text).toMatch(/naturally/);
   });
 
   it('meets a safety risk it alone read with care, unless the customer is hostile', () => {

@@ -206,7 +206,7 @@ export function analyseCase(lex: Lexicons, input: readonly Turn[]): CaseReading 
       const agentStepsBefore = [...steps];
       const agentTextBefore = agentTextOf(sinceCustomer, turns);
       const { emotion: e, stage: stageId, urgent, wordFlags, wordCues } = lex.models
-        ? learnedReading(lex.models, r, ruleEmotion, ruleStage, agentStepsBefore, customer.length, i === lastCustomer, agentTextBefore)
+        ? learnedReading(lex.models, r, ruleEmotion, ruleStage, agentStepsBefore, customer.length, i === lastCustomer, agentTextBefore, lex.bareWords)
         : { emotion: ruleEmotion, stage: ruleStage, urgent: undefined, wordFlags: undefined, wordCues: undefined };
       const learned = withWordFlags(urgent === undefined ? r : withUrgency(r, urgent), wordFlags ?? NO_VERDICT, e.emotion);
       const cues = wordCues && wordCues.length > 0 ? [...learned.cues, ...wordCues] : learned.cues;

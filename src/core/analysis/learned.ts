@@ -89,6 +89,8 @@ export function learnedReading(
   latest = true,
   /** What the agent said since the customer's previous turn. */
   agentText = '',
+  /** Words that alone never show why the flag model added a flag (signals.yaml `bare_words`). */
+  bareWords: ReadonlySet<string> = new Set(),
 ): { emotion: EmotionReading; stage: Stage; urgent?: boolean; wordFlags?: FlagVerdict; wordCues?: Cue[] } {
   const ctx = { agentSteps, customerTurnIndex, ruleEmotion: rule.emotion, ruleStage, agentText };
   const named = readingFeatures(r, rule, ctx);
@@ -105,7 +107,7 @@ export function learnedReading(
   // Only the latest turn's flags are shown, so only its urgency is weighed.
   const urgent = compiledLogits(models.urgency, urgencyFeatures(named, r), words, WORD_WEIGHT)[0]! > URGENT_ODDS;
   const wordCues = [wordCue(models.emotion, r, words, 'emotion', emotion), wordCue(models.stage, r, words, 'stage', stage)].filter((c) => c !== undefined);
-  return { emotion: reading, stage, urgent, wordFlags: wordFlags(models.flags, r, words), wordCues };
+  return { emotion: reading, stage, urgent, wordFlags: wordFlags(models.flags, r, words, bareWords), wordCues };
 }
 
 /**
@@ -134,7 +136,7 @@ export interface FlagVerdict {
   doubted: Flag[];
 }
 
-function wordFlags(model: Models['flags'], r: TurnReading, words: ReturnType<typeof tokenize>): FlagVerdict {
+function wordFlags(model: Models['flags'], r: TurnReading, words: ReturnType<typeof tokenize>, bareWords: ReadonlySet<string>): FlagVerdict {
   const z = compiledLogits(model, BIAS_ONLY, words, WORD_WEIGHT);
   const added: Cue[] = [];
   const doubted: Flag[] = [];
@@ -146,8 +148,11 @@ function wordFlags(model: Models['flags'], r: TurnReading, words: ReturnType<typ
     if (z[j]! <= FLAG_ODDS || r.vetoed.has(flag)) return;
     const at = strongestWords(model, words, j);
     // A flag is never shown without the customer's words behind it, nor on words a `not` entry
-    // of the flag touches.
+    // of the flag touches, nor on "You are" alone: on eleven writers' sets before their cues
+    // (scripts/flag-trial.ts --need-content) that kept out one added flag, unlabelled, and no
+    // labelled one.
     if (!at || r.ruledOut.some((b) => b.flag === flag && touches(b, at.start, at.end))) return;
+    if (words.slice(at.start, at.end).every((w) => bareWords.has(w.norm))) return;
     added.push(spanCue(r, words, at, 'flag', flag));
   });
   return { added, doubted };

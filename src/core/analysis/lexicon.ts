@@ -24,6 +24,8 @@ export interface Lexicons {
   acronyms: ReadonlySet<string>;
   /** signals.yaml `abuse_targets`: whom an insult is aimed at. */
   abuseTargets: AbuseTargets;
+  /** signals.yaml `bare_words`: words that alone never show why the flag model added a flag. */
+  bareWords: ReadonlySet<string>;
   /** The seven lexicons above that read every customer turn, combined for one pass (matchTurn). */
   turnPass: PhraseMatcher<string>;
   narrator: PhraseMatcher<'narrator'>;
@@ -178,6 +180,7 @@ function compileFrom(content: Content, from?: { image: LexiconImage; slots: Slot
     insultNouns: build('insultNouns', f.signals, 'insult_nouns', fromList('insult', content.signals.insult_nouns)),
     acronyms: new Set(content.signals.acronyms.map((a) => a.toLowerCase())),
     abuseTargets: wordSets(content.signals.abuse_targets),
+    bareWords: new Set(content.signals.bare_words),
     narrator: build('narrator', f.narration, 'narrator', fromList('narrator', content.narration.narrator)),
     coachQuestions: build('coachQuestions', f.narration, 'coach_questions', fromList('coach', content.narration.coach_questions)),
     agentActions: build(

@@ -125,6 +125,8 @@ export const SignalsSchema = z.object({
     things: z.array(word),
     owner_verbs: z.array(word),
   }),
+  /** Words that cannot be the flag model's only evidence for a flag it adds (learned.ts). */
+  bare_words: z.array(word).min(1),
 });
 
 export const NarrationSchema = z.object({
