@@ -105,7 +105,9 @@ export function learnedReading(
   const reading = emotion === rule.emotion ? rule : { ...rule, emotion, intensity: intensityOf(emotion, rule.scores, r) };
   if (!latest) return { emotion: reading, stage };
   // Only the latest turn's flags are shown, so only its urgency is weighed.
-  const urgent = compiledLogits(models.urgency, urgencyFeatures(named, r), words, WORD_WEIGHT)[0]! > URGENT_ODDS;
+  // A customer who says outright that time is short (flags.yaml, urgent `pressing`) is urgent
+  // whatever the model weighs: it is trained to tell a deadline from a date, not to doubt this.
+  const urgent = r.pressing.length > 0 || compiledLogits(models.urgency, urgencyFeatures(named, r), words, WORD_WEIGHT)[0]! > URGENT_ODDS;
   const wordCues = [wordCue(models.emotion, r, words, 'emotion', emotion), wordCue(models.stage, r, words, 'stage', stage)].filter((c) => c !== undefined);
   return { emotion: reading, stage, urgent, wordFlags: wordFlags(models.flags, r, words, bareWords), wordCues };
 }

@@ -88,6 +88,8 @@ export const TO_SELF = 'to_self';
 export const DANGER = 'danger';
 /** The kind of an urgent entry that names a time for the urgency model to weigh (flags.yaml, `times`). */
 export const TIME = 'time';
+/** The kind of an urgent cue that says outright time is short, which the urgency model never overrules (flags.yaml, `pressing`). */
+export const PRESSING = 'pressing';
 /** The kind of a flag blocker that lifts the flag for the whole message (flags.yaml, `waived_by`). */
 export const WAIVER = 'waiver';
 /** The kind of a flag blocker about the customer's own people, void in a turn the agent reports (flags.yaml, `not_own`). */
@@ -155,7 +157,7 @@ function compileFrom(content: Content, from?: { image: LexiconImage; slots: Slot
       : withPatternContext(file, key, () => new PhraseMatcher<L>(entries));
   const flagCues: PhraseEntry<Flag>[] = [];
   const flagNots: PhraseEntry<Flag>[] = [];
-  for (const [flag, entry] of Object.entries(content.flags) as [Flag, { cues: string[]; not: string[]; not_own: string[]; waived_by: string[]; to_self?: string[]; danger?: string[]; times?: string[] }][]) {
+  for (const [flag, entry] of Object.entries(content.flags) as [Flag, { cues: string[]; not: string[]; not_own: string[]; waived_by: string[]; to_self?: string[]; danger?: string[]; times?: string[]; pressing?: string[] }][]) {
     const add = (p: string, kind?: string) => {
       const fixed = p.startsWith('!');
       flagCues.push({ pattern: fixed ? p.slice(1) : p, label: flag, weight: 1, negatable: !fixed, ...(kind ? { kind } : {}) });
@@ -164,6 +166,7 @@ function compileFrom(content: Content, from?: { image: LexiconImage; slots: Slot
     for (const p of entry.to_self ?? []) add(p, TO_SELF);
     for (const p of entry.danger ?? []) add(p, DANGER);
     for (const p of entry.times ?? []) add(p, TIME);
+    for (const p of entry.pressing ?? []) add(p, PRESSING);
     flagNots.push(...fromList(flag, entry.not));
     flagNots.push(...fromList(flag, entry.not_own, false, OWN));
     flagNots.push(...fromList(flag, entry.waived_by, false, WAIVER));

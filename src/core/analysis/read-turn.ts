@@ -6,7 +6,7 @@
 import { EMOTIONS, FLAGS, STAGES, type Emotion, type Flag, type Stage } from '../taxonomy.ts';
 import { tokenize, type Token } from '../text/tokens.ts';
 import type { PhraseMatch } from '../text/phrase-matcher.ts';
-import { DANGER, matchTurn, OWN, TIME, TO_SELF, WAIVER, type AbuseTargets, type Lexicons, type TurnMatches } from './lexicon.ts';
+import { DANGER, matchTurn, OWN, PRESSING, TIME, TO_SELF, WAIVER, type AbuseTargets, type Lexicons, type TurnMatches } from './lexicon.ts';
 import type { Cue } from './cue.ts';
 
 export interface SurfaceSignals {
@@ -39,6 +39,8 @@ export interface TurnReading {
    * a `not` entry. They set no flag: the urgency model weighs them (learned.ts).
    */
   times: Cue[];
+  /** Urgent cues that say outright time is short (flags.yaml, urgent `pressing`): the urgency model keeps them. */
+  pressing: Cue[];
   /**
    * Flags the lexicons ruled out in the whole turn: a waiver matched ("that's sorted, different
    * question"), or, for abuse, insults or swearing that were read as aimed at no one here. The
@@ -250,6 +252,7 @@ export function readTurn(lex: Lexicons, text: string, turn: number, reported = f
   const riskToSelf: Cue[] = [];
   const danger: Cue[] = [];
   const times: Cue[] = [];
+  const pressing: Cue[] = [];
   for (const m of found.flags) {
     if (m.negated) continue;
     const flag = m.entry.label;
@@ -263,6 +266,7 @@ export function readTurn(lex: Lexicons, text: string, turn: number, reported = f
     const c = cue(m, 'flag', flag, 1);
     if (m.entry.kind === TO_SELF || m.entry.kind === DANGER) riskToSelf.push(c);
     if (m.entry.kind === DANGER) danger.push(c);
+    if (m.entry.kind === PRESSING) pressing.push(c);
     const list = flags.get(flag);
     if (list) list.push(c);
     else flags.set(flag, [c]);
@@ -300,5 +304,5 @@ export function readTurn(lex: Lexicons, text: string, turn: number, reported = f
   if (!flags.has('abusive_language') && (found.profanity.length > 0 || found.insultNouns.length > 0 || found.insults.length > 0)) {
     vetoed.add('abusive_language');
   }
-  return { turn, text, reported, emotion, stage, flags, cues, signals, abuse, riskToSelf, danger, times, vetoed, ruledOut };
+  return { turn, text, reported, emotion, stage, flags, cues, signals, abuse, riskToSelf, danger, times, pressing, vetoed, ruledOut };
 }

@@ -84,9 +84,11 @@ const safetyEntry = flagEntry.extend({ to_self: z.array(text).min(3), danger: z.
 /**
  * urgent also lists `times`: words that name a time or a hurry ("on Monday", "by the 25th",
  * "tonight"). They do not set the flag: the learned urgency model (models/urgency.json)
- * decides whether a time presses on the agent, and these are the words it points at.
+ * decides whether a time presses on the agent, and these are the words it points at. And
+ * `pressing`: the customer saying outright they are short of time; these set the flag and the
+ * model does not overrule them.
  */
-const urgentEntry = flagEntry.extend({ times: z.array(text).min(3) });
+const urgentEntry = flagEntry.extend({ times: z.array(text).min(3), pressing: z.array(text).min(1) });
 export const FlagLexiconSchema = z.object({
   ...(Object.fromEntries(FLAGS.map((f) => [f, flagEntry])) as Record<(typeof FLAGS)[number], typeof flagEntry>),
   safety_risk: safetyEntry,
