@@ -478,6 +478,15 @@ describe('reading the whole case', () => {
     expect(again.flags).toContain('repeat_contact');
   });
 
+  it('reads booking codes and flight numbers in capitals as references, not as shouting', () => {
+    const coded = coachText('My booking ref is QZ7K2P and the flight is LX 1612, can you add a wheelchair to it?');
+    const lower = coachText('My booking ref is qz7k2p and the flight is lx 1612, can you add a wheelchair to it?');
+    expect(coded.emotion).toBe(lower.emotion);
+    expect(coded.intensity).toBe(lower.intensity);
+    // Short capitals before a short number are still a raised voice.
+    expect(coachText('I CALLED YOU 5 TIMES about this').intensity).toBeGreaterThan(coachText('I called you 5 times about this').intensity);
+  });
+
   it('reads no deadline in a date a calm customer tells, or in the time of a threat, but does when a calm customer asks by a date', () => {
     const told = coachText("Hi, I'm travelling with a folding wheelchair on flight LX 1612 on 4 Aug. The wheelchair isn't on my booking yet. Booking ref QZ7K2P.");
     expect(told.emotion).toBe('calm');

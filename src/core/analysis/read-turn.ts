@@ -284,8 +284,9 @@ export function readTurn(lex: Lexicons, text: string, turn: number, reported = f
 
   let capsWords = 0;
   let elongated = 0;
-  for (const t of tokens) {
-    if (t.caps && !lex.acronyms.has(t.norm) && t.norm.length >= 2 && !/^\d/.test(t.norm)) capsWords++;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.caps && !lex.acronyms.has(t.norm) && t.norm.length >= 2 && !isCode(t, tokens[i + 1])) capsWords++;
     if (t.elongated) elongated++;
   }
   const signals: SurfaceSignals = {
@@ -305,4 +306,15 @@ export function readTurn(lex: Lexicons, text: string, turn: number, reported = f
     vetoed.add('abusive_language');
   }
   return { turn, text, reported, emotion, stage, flags, cues, signals, abuse, riskToSelf, danger, times, pressing, vetoed, ruledOut };
+}
+
+/**
+ * Capitals that are a reference, not a raised voice: a booking or order code with a digit in it
+ * ("QZ7K2P", "3DS") or letters just before a long number ("flight LX 1612", "PO 4471"). Pasted cases
+ * are full of them, and counting them as shouting made calm messages with a booking reference
+ * read hotter.
+ */
+function isCode(t: Token, next: Token | undefined): boolean {
+  // Three digits at least after the letters: "CALLED YOU 5 TIMES" is still shouting.
+  return /\d/.test(t.norm) || (t.norm.length <= 3 && next !== undefined && /^\d{3,}$/.test(next.norm));
 }
