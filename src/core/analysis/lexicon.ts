@@ -95,6 +95,9 @@ export const WAIVER = 'waiver';
 /** The kind of a flag blocker about the customer's own people, void in a turn the agent reports (flags.yaml, `not_own`). */
 export const OWN = 'own';
 
+/** Any flag's lexicon entry, with the lists only some flags have (safety_risk's, urgent's) as optional: derived from the schema, so a new list needs no edit here. */
+type AnyFlagEntry = Content['flags'][Flag] & Partial<Content['flags']['safety_risk']> & Partial<Content['flags']['urgent']>;
+
 /** The matchers an image keeps (turnPass is combined from them, which costs little). */
 const IMAGED = [
   'emotion', 'stage', 'flags', 'flagBlockers', 'behaviours', 'intensifiers', 'profanity', 'insults', 'insultNouns',
@@ -157,7 +160,7 @@ function compileFrom(content: Content, from?: { image: LexiconImage; slots: Slot
       : withPatternContext(file, key, () => new PhraseMatcher<L>(entries));
   const flagCues: PhraseEntry<Flag>[] = [];
   const flagNots: PhraseEntry<Flag>[] = [];
-  for (const [flag, entry] of Object.entries(content.flags) as [Flag, { cues: string[]; not: string[]; not_own: string[]; waived_by: string[]; to_self?: string[]; danger?: string[]; times?: string[]; pressing?: string[] }][]) {
+  for (const [flag, entry] of Object.entries(content.flags) as [Flag, AnyFlagEntry][]) {
     const add = (p: string, kind?: string) => {
       const fixed = p.startsWith('!');
       flagCues.push({ pattern: fixed ? p.slice(1) : p, label: flag, weight: 1, negatable: !fixed, ...(kind ? { kind } : {}) });
