@@ -108,6 +108,14 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that stops early (`defuse batch < cases.jsonl | head`) closes the pipe under us. That
+// is the reader's choice, not a fault: stop quietly, as other Unix tools do, instead of dying on
+// an unhandled 'error' event with a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -365,6 +365,27 @@ describe('defuse batch', () => {
     expect(out[2]!.advice.flags).toContain('urgent');
   });
 
+  it('stops quietly when its reader closes the pipe early, as `defuse batch | head` does', async () => {
+    const env = { ...process.env };
+    delete env.DEBUG;
+    delete env.NODE_OPTIONS;
+    const child = spawn(process.execPath, ['bin/defuse', 'batch'], { cwd: repoRoot, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    let first = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // Close our end as soon as the first line is in, while the CLI still has thousands to write.
+    child.stdout.once('data', (d: Buffer) => {
+      first = d.toString();
+      child.stdout.destroy();
+    });
+    child.stdin.on('error', () => {}); // the CLI may be gone before all input is written
+    child.stdin.end(`${Array.from({ length: 3000 }, (_, i) => JSON.stringify({ id: `x${i}`, raw: 'Where is my parcel? Third time asking!' })).join('\n')}\n`);
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect(first).toMatch(/^\{"id":"x0",/);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+
   it('writes nothing for empty input', () => {
     const r = defuse(['batch'], '');
     expectSuccess(r);
