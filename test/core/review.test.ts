@@ -33,3 +33,25 @@ describe('draft review in new turns of phrase', () => {
     expect(behaviours("I'm sorry, that's not the service you should get from us.")).not.toContain('expect');
   });
 });
+
+describe('the words a review points at', () => {
+  const review = (draft: string) => testEngine().offline.reviewDraft(draft);
+
+  it('shows words from the draft for a behaviour the model found without a lexicon cue', () => {
+    // Both read as dismissive by the behaviour model's word weights alone: no dismissal cue matches.
+    for (const draft of ['Honestly most people manage to reset it themselves in a couple of minutes.', 'Wow, what a disaster, a whole two days without the app.']) {
+      const dismiss = review(draft).findings.find((f) => f.id === 'dismiss');
+      expect(dismiss, draft).toBeDefined();
+      expect(dismiss!.spans.length, draft).toBeGreaterThan(0);
+      for (const sp of dismiss!.spans) expect(draft.slice(sp.start, sp.end)).toBe(sp.text);
+    }
+  });
+
+  it('shows overlapping cue matches once, joined', () => {
+    const draft = "It's only a few days late, hardly the end of the world.";
+    const spans = review(draft).findings.find((f) => f.id === 'dismiss')!.spans;
+    expect(spans.map((s) => s.text)).toEqual(["It's only a few", 'hardly the end of the world']);
+    const offer = review("I've rebooked you on the 18:40 to Leeds.").findings.find((f) => f.id === 'offer')!.spans;
+    expect(offer.map((s) => s.text)).toEqual(["I've rebooked"]);
+  });
+});
