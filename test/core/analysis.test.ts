@@ -38,6 +38,15 @@ describe('reading the customer', () => {
   it('reads sarcasm as frustration, not satisfaction', () => {
     expect(coachText('Oh great, just great. Another two hours on hold.').emotion).toBe('frustrated');
     expect(coachText('Thanks for nothing.').emotion).not.toBe('calm');
+    // Mock delight before the bad news: the pleasant word alone would read calm.
+    expect(coachText('Oh super, the direct debit failed again and now there is a late fee.').emotion).toBe('frustrated');
+    expect(coachText('Well isn\'t that convenient, the one day I am home the van does not come.').emotion).toBe('frustrated');
+  });
+
+  it('reads worry said as the body reacting, with no worry word, as anxious', () => {
+    expect(coachText('My heart is racing, there is a payment I did not make on my statement.').emotion).toBe('anxious');
+    expect(coachText('Please tell me the tickets haven\'t been cancelled, it is my son\'s birthday treat.').emotion).toBe('anxious');
+    expect(coachText('Please tell me the opening times for the Leeds branch.').emotion).toBe('calm');
   });
 
   it('separates profanity about a thing from profanity at a person', () => {
