@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { compileModel } from '../../src/core/analysis/linear-model.ts';
+import { decideBehaviours } from '../../src/core/review/learned-behaviours.ts';
+import { BEHAVIOURS } from '../../src/core/taxonomy.ts';
 import { testEngine } from '../helpers/engine.ts';
 
 const behaviours = (draft: string) => testEngine().offline.reviewDraft(draft).behaviours;
@@ -37,14 +40,26 @@ describe('draft review in new turns of phrase', () => {
 describe('the words a review points at', () => {
   const review = (draft: string) => testEngine().offline.reviewDraft(draft);
 
-  it('shows words from the draft for a behaviour the model found without a lexicon cue', () => {
-    // Both read as dismissive by the behaviour model's word weights alone: no dismissal cue matches.
-    for (const draft of ['Honestly most people manage to reset it themselves in a couple of minutes.', 'Wow, what a disaster, a whole two days without the app.']) {
-      const dismiss = review(draft).findings.find((f) => f.id === 'dismiss');
-      expect(dismiss, draft).toBeDefined();
-      expect(dismiss!.spans.length, draft).toBeGreaterThan(0);
-      for (const sp of dismiss!.spans) expect(draft.slice(sp.start, sp.end)).toBe(sp.text);
-    }
+  // A model made for the test, so the check does not hang on what a retrain weighs: it is sure
+  // of `dismiss` from the word "teacup" alone, or from "the" alone, and of nothing else.
+  const modelFor = (word: string) =>
+    compileModel({
+      labels: BEHAVIOURS,
+      groups: ['words'],
+      weights: { bias: BEHAVIOURS.map(() => -20), [`w:${word}`]: BEHAVIOURS.map((b) => (b === 'dismiss' ? 80 : 0)) },
+      multiLabel: true,
+    });
+
+  it('shows the words that weighed most for a behaviour the model found without a lexicon cue', () => {
+    const lex = testEngine().offline.lexicons;
+    const draft = 'Bit of a storm in a teacup, this one.';
+    const found = decideBehaviours(modelFor('teacup'), lex, draft);
+    expect(found.map((f) => f.id)).toEqual(['dismiss']);
+    expect(found[0]!.spans).toEqual([{ text: 'teacup', start: draft.indexOf('teacup'), end: draft.indexOf('teacup') + 6 }]);
+    // Words that alone say nothing are no reason: no span rather than "the".
+    const bare = decideBehaviours(modelFor('the'), lex, 'Read the email.');
+    expect(bare.map((f) => f.id)).toEqual(['dismiss']);
+    expect(bare[0]!.spans).toEqual([]);
   });
 
   it('shows overlapping cue matches once, joined', () => {
