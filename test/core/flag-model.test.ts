@@ -32,6 +32,11 @@ function handModel(): LinearModel<(typeof LEARNED_FLAGS)[number]> {
       'w:naturally': row('abusive_language', 4),
       'w:badminton': row('threat_legal', -5),
       'w:kidding': row('safety_risk', -5),
+      // With the bias, each of these puts its flag at a probability of about 0.35 or 0.5.
+      'w:quokka': row('safety_risk', 0.76),
+      'w:numbat': row('threat_public', 0.76),
+      'w:wombat': row('repeat_contact', 2),
+      'w:dingo': row('threat_churn', 0.76),
     },
   } as LinearModel<(typeof LEARNED_FLAGS)[number]>;
 }
@@ -44,6 +49,15 @@ function withHandModel(): Lexicons {
 const read = (lex: Lexicons, text: string) => analyseCase(lex, [{ role: 'customer', text }]);
 
 describe('the flag model', () => {
+  it('adds a danger or a public threat from odds of 0.3, an earlier contact only above 0.6', () => {
+    const lex = withHandModel();
+    expect(read(lex, 'The quokka thing again.').flags).toContain('safety_risk');
+    expect(read(lex, 'The numbat thing again.').flags).toContain('threat_public');
+    // The other flags keep 0.4: a churn threat at 0.35 is not added.
+    expect(read(lex, 'The dingo thing again.').flags).not.toContain('threat_churn');
+    expect(read(lex, 'The wombat thing again.').flags).not.toContain('repeat_contact');
+  });
+
   it('adds a flag the lexicons miss, shown with the words that weighed most', () => {
     const r = read(withHandModel(), 'This is the umpteenth chase on this and still nothing has happened.');
     expect(r.flags).toContain('repeat_contact');

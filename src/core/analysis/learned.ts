@@ -28,7 +28,8 @@ export const LEARNED_FLAGS = FLAGS.filter((f): f is LearnedFlag => f !== 'urgent
  * The flag model reads the words alone (a logistic per flag over words, pairs and
  * clause-opening words): the lexicons know the phrasings their writers used, and a new writer
  * says the same thing in other words ("that's me done with you lot", "nobody would even
- * notice"). It adds a flag the lexicons did not find, at a probability above 0.4, and shows
+ * notice"). It adds a flag the lexicons did not find, at a probability above 0.4 (three flags
+ * have odds of their own, below), and shows
  * the words that weighed most as the reason. Tried on each of the last seven writers' sets
  * before their cues were written, trained on the sets before them, flags micro-F1 rose on
  * every one, by 1.0 to 6.6 points, precision about level (src/eval/README.md). Even odds were
@@ -36,8 +37,28 @@ export const LEARNED_FLAGS = FLAGS.filter((f): f is LearnedFlag => f !== 'urgent
  * same way, 0.4 was higher on six and lower on one (by 0.3 points), and on two more, scored after
  * the choice, higher by 0.4 and 0.5: the lexicons now find the plain sayings, so what is left for the
  * model is the less plain, which it rates less surely. 0.3 lowered precision more than it gained.
+ *
+ * Three flags now have odds of their own, tried flag by flag on seventeen writers' sets
+ * (`extra-ay` to `extra-bq`, each read by the engine of the commit that added it:
+ * scripts/add-odds-trial.ts), each change kept only when it gained on both halves of the sets
+ * taken alternately. A risk to safety is added from 0.3: new writers' dangers were the flag
+ * missed most (81 of 263), and the added ones were right 13 times in 20; a public threat from
+ * 0.3 (6 right in 9); an earlier contact only from 0.6, which took out 10 false ones and no
+ * right one. Pooled flags micro-F1 0.848 to 0.852 (src/eval/README.md). Cross-validation on
+ * evals/tuning is no test of this: there the lexicons were written from the held-out file
+ * itself and leave the model little that is new.
  */
 const FLAG_ODDS = Math.log(0.4 / 0.6);
+const oddsOf = (p: number) => Math.log(p / (1 - p));
+const ADD_ODDS: Record<LearnedFlag, number> = {
+  abusive_language: FLAG_ODDS,
+  threat_churn: FLAG_ODDS,
+  threat_legal: FLAG_ODDS,
+  threat_public: oddsOf(0.3),
+  demands_manager: FLAG_ODDS,
+  safety_risk: oddsOf(0.3),
+  repeat_contact: oddsOf(0.6),
+};
 /**
  * The same model also doubts: a flag a cue found is dropped when the turn's words put its
  * probability below 0.05. A cue is a few words; it fires on "our lawyers approved the terms" or
@@ -147,7 +168,7 @@ function wordFlags(model: Models['flags'], r: TurnReading, words: ReturnType<typ
       if (z[j]! < DOUBT_ODDS && !NEVER_DOUBTED.has(flag) && !likelyInItsSentence(model, r.flags.get(flag)!, words, j)) doubted.push(flag);
       return;
     }
-    if (z[j]! <= FLAG_ODDS || r.vetoed.has(flag)) return;
+    if (z[j]! <= ADD_ODDS[flag] || r.vetoed.has(flag)) return;
     const at = strongestWords(model, words, j);
     // A flag is never shown without the customer's words behind it, nor on words a `not` entry
     // of the flag touches, nor on "You are" alone: on eleven writers' sets before their cues
