@@ -11,8 +11,9 @@
  * sets, micro-F1 and each flag's true / false positives and misses. Sets default to the writers'
  * flag sets from extra-ay on that are still in evals/tuning. Each commit is unpacked (git
  * archive) into a temporary folder that shares this checkout's node_modules, and only the one
- * line of learned.ts that compares a flag's logit with the add odds is changed, to read the
- * odds from FLAG_ADD. This is an experiment's harness, not part of the engine.
+ * line of learned.ts that compares a flag's logit with the add odds (and the one that compares
+ * the urgency model's, for "urgent") is changed, to read the odds from FLAG_ADD. This is an
+ * experiment's harness, not part of the engine.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -40,6 +41,10 @@ const git = (...a: string[]) => execFileSync('git', a, { cwd: root, encoding: 'u
 const ODDS_LINE = /z\[j\]! <= (FLAG_ODDS|ADD_ODDS\[flag\])/;
 const READ_ODDS = "z[j]! <= (process.env.FLAG_ADD && flag in JSON.parse(process.env.FLAG_ADD) ? Math.log(JSON.parse(process.env.FLAG_ADD)[flag] / (1 - JSON.parse(process.env.FLAG_ADD)[flag])) : $1)";
 
+/** The urgency model's own comparison (its odds are given as "urgent" in --try). */
+const URGENT_LINE = '[0]! > URGENT_ODDS';
+const READ_URGENT = "[0]! > (process.env.FLAG_ADD && 'urgent' in JSON.parse(process.env.FLAG_ADD) ? Math.log(JSON.parse(process.env.FLAG_ADD).urgent / (1 - JSON.parse(process.env.FLAG_ADD).urgent)) : URGENT_ODDS)";
+
 type Counts = { tp: number; fp: number; fn: number };
 const settings = [{}, ...tries];
 const pooled = settings.map(() => new Map<string, Counts>(FLAGS.map((f) => [f, { tp: 0, fp: 0, fn: 0 }])));
@@ -57,7 +62,7 @@ for (const set of sets) {
     const learned = join(dir, 'src/core/analysis/learned.ts');
     const src = readFileSync(learned, 'utf8');
     if (!ODDS_LINE.test(src)) throw new Error(`${set} at ${commit}: learned.ts has no add-odds comparison to replace`);
-    writeFileSync(learned, src.replace(ODDS_LINE, READ_ODDS));
+    writeFileSync(learned, src.replace(ODDS_LINE, READ_ODDS).replace(URGENT_LINE, READ_URGENT));
     const input = readFileSync(join(dir, `evals/tuning/${set}.jsonl`), 'utf8');
     const gold = new Map<string, Set<string>>();
     for (const line of input.split('\n').filter((l) => l.trim())) {
