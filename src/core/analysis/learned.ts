@@ -45,7 +45,7 @@ export const LEARNED_FLAGS = FLAGS.filter((f): f is LearnedFlag => f !== 'urgent
  * missed most (81 of 263), and the added ones were right 13 times in 20; an earlier contact
  * only from 0.6, which took out 10 false ones and no right one. A public threat from 0.3 gained
  * there too (6 right in 9) but lost on the two writers' sets scored after the choice, so it
- * stays at 0.4. Over all nineteen sets flags micro-F1 0.843 to 0.846 (src/eval/README.md).
+ * stays at 0.4. Over all nineteen sets, flags micro-F1 0.843 to 0.846 (src/eval/README.md).
  * Cross-validation on evals/tuning is no test of this: there the lexicons were written from the
  * held-out file itself and leave the model little that is new.
  */
