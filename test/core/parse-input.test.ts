@@ -163,6 +163,16 @@ describe('reading what agents paste', () => {
     expect(r.turns.map((t) => t.text).join(' ')).not.toMatch(/1 star/);
   });
 
+  it('keeps the words of a reply answered inline, under and between the quoted lines', () => {
+    const p = parse(
+      'From: Morven Hay\nSubject: RE: Boiler visit\n\nThird time writing about this.\n\n> On 2 Oct, Bookings wrote:\n> Your engineer will call on Friday.\n\nNobody came. I am taking this to the Ombudsman.\n\n> Is there anything else we can help with?\n\nYes, a refund.\n\nMorven\nSent from my iPhone',
+    );
+    expect(p.turns).toEqual([{ role: 'customer', text: 'Third time writing about this.\n\nNobody came. I am taking this to the Ombudsman.\n\nYes, a refund.' }]);
+    // Below an unquoted history line everything is older, whatever is quoted or not.
+    const q = parse('Subject: RE: Boiler\n\nStill waiting.\n\n> Thanks for your patience.\n\nOn 1 Oct, Morven wrote:\nI will sue you.');
+    expect(q.turns).toEqual([{ role: 'customer', text: 'Still waiting.' }]);
+  });
+
   it('reads the newest message of a reply whose history starts on a quoted line', () => {
     // As Slack pastes it: the history header itself is quoted, so the older message must not
     // pass for what the customer says now.

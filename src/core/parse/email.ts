@@ -8,6 +8,9 @@ const HEADER = /^\s*(subject|re|fw|fwd|from|to|cc|bcc|date|sent)\s*:/i;
 const GREETING = /^\s*(hi|hello|hey|dear|good (morning|afternoon|evening)|to whom it may concern|greetings|hiya)\b[^.!?\n]{0,50}[,!:.]?\s*$/i;
 const SIGN_OFF =
   /^\s*(kind regards|best regards|warm regards|warmest regards|regards|best wishes|best|many thanks|thanks|thank you|thanks again|thanks in advance|cheers|sincerely|yours sincerely|yours faithfully|yours truly|respectfully|with thanks|all the best|sent from my [\w ]+|--|—)[,.!]?\s*$/i;
+const DEVICE_LINE = /^\s*sent from my\b/i;
+/** A name on its own: one to three capitalised words ("Morven", "D. Price", "Anne-Marie O'Hara"). */
+const NAME_LINE = /^\s*\p{Lu}[\p{L}'’.-]*(?: \p{Lu}[\p{L}'’.-]*){0,2}\s*$/u;
 /** Any short line ending in a comma above a name ("Please help,", "Speak soon,"): a sign-off too. */
 const SHORT_CLOSE = /^\s*[\p{L}'’]+(?: [\p{L}'’]+){0,3},\s*$/u;
 // A reply's history may start on a quoted line ("> On 8 June, Arjun wrote:"): everything from
@@ -67,6 +70,28 @@ function repliedBelow(lines: string[], firstContent: number): number {
   return quoted && i < lines.length ? i : -1;
 }
 
+/**
+ * The new words written between and under the quoted lines of a reply ("Nothing was updated.
+ * I'm going to the Ombudsman." under "> we will update your account"): a reply answered inline,
+ * point by point. Only the unquoted lines are kept, up to an unquoted history line ("On …
+ * wrote:", "-----Original Message-----"), below which all is older. Returns nothing when the
+ * history is not a quoted block or no new words follow it.
+ */
+function answeredInline(lines: string[], hist: number): string[] {
+  if (!QUOTE.test(lines[hist]!)) return [];
+  const kept: string[] = [];
+  for (let i = hist; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (QUOTE.test(line)) continue;
+    if (HISTORY.test(line) || HEADER.test(line)) break;
+    kept.push(line);
+  }
+  // Runs of blank lines, where quoted lines were, are one paragraph break.
+  const text = kept.filter((l, i) => l.trim() !== '' || (i > 0 && kept[i - 1]!.trim() !== ''));
+  if (!text.some((l) => l.trim() !== '')) return [];
+  return hist > 0 && lines[hist - 1]!.trim() === '' ? text : ['', ...text];
+}
+
 /** A speaker's prefix and then a sentence ("Kev: the room had no hot water."): a message, not a signature line. */
 function speakerSays(line: string): boolean {
   const p = readSpeakerPrefix(line);
@@ -86,7 +111,7 @@ export function emailBody(lines: string[], kind: 'strong' | 'weak'): EmailParts 
     end = hist;
     droppedHistory = true;
   }
-  let body = lines.slice(0, end);
+  let body = [...lines.slice(0, end), ...(hist !== -1 && kind === 'strong' ? answeredInline(lines, hist) : [])];
   // Headers and greeting at the top.
   let start = 0;
   while (start < body.length && (body[start]!.trim() === '' || HEADER.test(body[start]!))) start++;
@@ -105,7 +130,11 @@ export function emailBody(lines: string[], kind: 'strong' | 'weak'): EmailParts 
         ? tail.length <= 5 && tail.every((l) => l.trim().length <= 70 && !speakerSays(l))
         : tail.length >= 1 && tail.length <= 3 && tail.every((l) => l.trim().length <= 40 && !/[.?!]/.test(l));
       if (signature) {
+        const device = DEVICE_LINE.test(body[i]!);
         body = body.slice(0, i);
+        // "Morven\nSent from my iPhone": the bare name above a phone's line is the signature too.
+        while (device && body.length > 0 && body.at(-1)!.trim() === '') body.pop();
+        if (device && body.length > 2 && NAME_LINE.test(body.at(-1)!) && body.at(-2)!.trim() === '') body.pop();
         break;
       }
     }
