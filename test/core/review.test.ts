@@ -21,6 +21,10 @@ describe('draft review in new turns of phrase', () => {
       ["Let's not make a big thing of it.", 'dismiss'],
       ['Our system was updated recently and there have been a few glitches.', 'excuse'],
       ["The system was down yesterday; I've now pushed the refund through manually.", 'offer'],
+      ['Funny how everyone else manages to read the email.', 'sarcasm'],
+      ["It's a few pence, I wouldn't lose sleep over it.", 'dismiss'],
+      ['Does that sort things out for you, or is there still something missing?', 'check'],
+      ["Sounds like someone didn't read the instructions properly.", 'blame'],
     ];
     for (const [draft, behaviour] of found) expect(behaviours(draft), draft).toContain(behaviour);
   });
@@ -41,7 +45,7 @@ describe('the words a review points at', () => {
   const review = (draft: string) => testEngine().offline.reviewDraft(draft);
 
   // A model made for the test, so the check does not hang on what a retrain weighs: it is sure
-  // of `dismiss` from the word "teacup" alone, or from "the" alone, and of nothing else.
+  // of `dismiss` from the word "kerfuffle" alone, or from "the" alone, and of nothing else.
   const modelFor = (word: string) =>
     compileModel({
       labels: BEHAVIOURS,
@@ -52,10 +56,10 @@ describe('the words a review points at', () => {
 
   it('shows the words that weighed most for a behaviour the model found without a lexicon cue', () => {
     const lex = testEngine().offline.lexicons;
-    const draft = 'Bit of a storm in a teacup, this one.';
-    const found = decideBehaviours(modelFor('teacup'), lex, draft);
+    const draft = 'Bit of a kerfuffle, this one.';
+    const found = decideBehaviours(modelFor('kerfuffle'), lex, draft);
     expect(found.map((f) => f.id)).toEqual(['dismiss']);
-    expect(found[0]!.spans).toEqual([{ text: 'teacup', start: draft.indexOf('teacup'), end: draft.indexOf('teacup') + 6 }]);
+    expect(found[0]!.spans).toEqual([{ text: 'kerfuffle', start: draft.indexOf('kerfuffle'), end: draft.indexOf('kerfuffle') + 9 }]);
     // Words that alone say nothing are no reason: no span rather than "the".
     const bare = decideBehaviours(modelFor('the'), lex, 'Read the email.');
     expect(bare.map((f) => f.id)).toEqual(['dismiss']);
