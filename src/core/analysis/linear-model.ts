@@ -153,8 +153,16 @@ export function compiledLogits<L extends string>(m: CompiledModel<L>, named: Rea
  * range [start, end): what a word model read, shown to the agent as the reason for its call.
  * Neighbouring words that also count for the label widen it, within the clause and up to
  * MAX_SHOWN words: "way forward anymore" tells the agent more than "anymore".
+ * `noReason` marks words that cannot be the reason on their own ("a", "the"): they are never
+ * the single word chosen (a caller that trims them would be left with nothing to show), though
+ * they may still widen the range or open a pair.
  */
-export function strongestWords<L extends string>(m: CompiledModel<L>, tokens: readonly Token[], j: number): { start: number; end: number } | undefined {
+export function strongestWords<L extends string>(
+  m: CompiledModel<L>,
+  tokens: readonly Token[],
+  j: number,
+  noReason?: (t: Token) => boolean,
+): { start: number; end: number } | undefined {
   const n = m.labels.length;
   let best: { start: number; end: number } | undefined;
   let top = 0;
@@ -170,8 +178,9 @@ export function strongestWords<L extends string>(m: CompiledModel<L>, tokens: re
   for (let i = 0; i < tokens.length; i++) {
     const id = tokens[i]!.id;
     if (id === -1) continue;
-    consider(m.words[id], i, i + 1);
-    if (tokens[i]!.clauseStart) consider(m.starts[id], i, i + 1);
+    const alone = !noReason?.(tokens[i]!);
+    if (alone) consider(m.words[id], i, i + 1);
+    if (alone && tokens[i]!.clauseStart) consider(m.starts[id], i, i + 1);
     const next = tokens[i + 1];
     if (next !== undefined && next.id !== -1) consider(m.pairs.get(pairKey(id, next.id)), i, i + 2);
   }

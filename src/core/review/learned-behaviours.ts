@@ -55,7 +55,8 @@ const LINKING: ReadonlySet<string> = new Set(['and', 'or', 'but', 'so', 'then', 
  * ("you", "the": signals.yaml `bare_words`) are no reason, so then no span is shown.
  */
 function wordSpan(model: CompiledModel<Behaviour>, lex: Lexicons, text: string, words: ReturnType<typeof tokenize>, j: number): Span[] {
-  const at = strongestWords(model, words, j);
+  // A linking or bare word alone ("a") is trimmed below, so it is never chosen as the reason.
+  const at = strongestWords(model, words, j, (t) => LINKING.has(t.norm) || lex.bareWords.has(t.norm));
   if (!at) return [];
   // The run is widened by any word that counts for the behaviour at all, so it can start on
   // "and" or end on "that's a"; those add nothing to the reason and are trimmed. A leading "you"
