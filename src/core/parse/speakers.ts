@@ -4,6 +4,9 @@ import type { Role } from '../case.ts';
 const CUSTOMER = new Set([
   'customer', 'cust', 'c', 'client', 'caller', 'user', 'guest', 'passenger', 'patient', 'member', 'buyer', 'visitor',
   'consumer', 'tenant', 'shopper', 'subscriber', 'policyholder', 'claimant', 'them', 'cx', 'cus', 'the customer',
+  // The people a platform's support desk serves: a chat log of only "Host:" lines (no agent
+  // line to contrast with) had no customer at all (extra-bv).
+  'host', 'driver', 'seller', 'courier', 'rider', 'landlord', 'creator', 'freelancer', 'merchant', 'vendor',
 ]);
 const AGENT = new Set([
   'me', 'agent', 'a', 'rep', 'support', 'i', 'csr', 'advisor', 'adviser', 'staff', 'operator', 'you', 'us', 'helpdesk',
