@@ -39,11 +39,12 @@ const git = (...a: string[]) => execFileSync('git', a, { cwd: root, encoding: 'u
 
 /** The one comparison of a flag's logit with the add odds, as it reads in the engine's history. */
 const ODDS_LINE = /z\[j\]! <= (FLAG_ODDS|ADD_ODDS\[flag\])/;
-const READ_ODDS = "z[j]! <= (process.env.FLAG_ADD && flag in JSON.parse(process.env.FLAG_ADD) ? Math.log(JSON.parse(process.env.FLAG_ADD)[flag] / (1 - JSON.parse(process.env.FLAG_ADD)[flag])) : $1)";
-
 /** The urgency model's own comparison (its odds are given as "urgent" in --try). */
 const URGENT_LINE = '[0]! > URGENT_ODDS';
-const READ_URGENT = "[0]! > (process.env.FLAG_ADD && 'urgent' in JSON.parse(process.env.FLAG_ADD) ? Math.log(JSON.parse(process.env.FLAG_ADD).urgent / (1 - JSON.parse(process.env.FLAG_ADD).urgent)) : URGENT_ODDS)";
+/** Read once, at the top of the unpacked learned.ts: the odds FLAG_ADD gives, as logits. */
+const TRIED = "const TRIED_ODDS: Record<string, number> = Object.fromEntries(Object.entries(JSON.parse(process.env.FLAG_ADD ?? '{}') as Record<string, number>).map(([f, p]) => [f, Math.log(p / (1 - p))]));\n";
+const READ_ODDS = 'z[j]! <= (TRIED_ODDS[flag] ?? $1)';
+const READ_URGENT = "[0]! > (TRIED_ODDS['urgent'] ?? URGENT_ODDS)";
 
 type Counts = { tp: number; fp: number; fn: number };
 const settings = [{}, ...tries];
@@ -62,7 +63,7 @@ for (const set of sets) {
     const learned = join(dir, 'src/core/analysis/learned.ts');
     const src = readFileSync(learned, 'utf8');
     if (!ODDS_LINE.test(src)) throw new Error(`${set} at ${commit}: learned.ts has no add-odds comparison to replace`);
-    writeFileSync(learned, src.replace(ODDS_LINE, READ_ODDS).replace(URGENT_LINE, READ_URGENT));
+    writeFileSync(learned, TRIED + src.replace(ODDS_LINE, READ_ODDS).replace(URGENT_LINE, READ_URGENT));
     const input = readFileSync(join(dir, `evals/tuning/${set}.jsonl`), 'utf8');
     const gold = new Map<string, Set<string>>();
     for (const line of input.split('\n').filter((l) => l.trim())) {

@@ -132,9 +132,11 @@ export function emailBody(lines: string[], kind: 'strong' | 'weak'): EmailParts 
       if (signature) {
         const device = DEVICE_LINE.test(body[i]!);
         body = body.slice(0, i);
-        // "Morven\nSent from my iPhone": the bare name above a phone's line is the signature too.
-        while (device && body.length > 0 && body.at(-1)!.trim() === '') body.pop();
-        if (device && body.length > 2 && NAME_LINE.test(body.at(-1)!) && body.at(-2)!.trim() === '') body.pop();
+        if (device) {
+          // "Morven\nSent from my iPhone": the bare name above a phone's line is the signature too.
+          while (body.length > 0 && body.at(-1)!.trim() === '') body.pop();
+          if (body.length > 2 && NAME_LINE.test(body.at(-1)!) && body.at(-2)!.trim() === '') body.pop();
+        }
         break;
       }
     }
